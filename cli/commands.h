@@ -1,0 +1,25 @@
+// Subcommands of the `mote` CLI: each file adds one to the app.
+#ifndef MOTE_CLI_COMMANDS_H_
+#define MOTE_CLI_COMMANDS_H_
+
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace mote::cli {
+
+// Thrown by commands; main() prints "mote: <what>" and exits with `code`.
+struct CommandError : std::runtime_error {
+  explicit CommandError(const std::string& what, int code = 1)
+      : std::runtime_error(what), exit_code(code) {}
+  int exit_code;
+};
+
+void AddInspect(CLI::App& app);
+void AddRun(CLI::App& app);
+void AddGolden(CLI::App& app);
+
+}  // namespace mote::cli
+
+#endif  // MOTE_CLI_COMMANDS_H_

@@ -1,0 +1,33 @@
+// mote: the TinyML toolchain's command line. One file per subcommand.
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "mote " MOTE_VERSION " - run, inspect and check TinyML models (.tflite) with the\n"
+      "same heap-free runtime that runs on the microcontroller.\n\n"
+      "Examples:\n"
+      "  mote inspect model.tflite            ops, tensors, MACs, weight and arena bytes\n"
+      "  mote run model.tflite --input in.bin --output out.bin\n"
+      "  mote run model.tflite --input in.bin --bench 100\n"
+      "  mote golden                          check every golden model, print the table\n",
+      "mote"};
+  app.set_version_flag("--version", MOTE_VERSION);
+  app.require_subcommand(1);
+  mote::cli::AddInspect(app);
+  mote::cli::AddRun(app);
+  mote::cli::AddGolden(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const mote::cli::CommandError& e) {
+    std::cerr << "mote: " << e.what() << "\n";
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << "mote: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

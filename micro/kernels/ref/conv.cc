@@ -1,0 +1,160 @@
+#include "micro/kernels/ref/conv.h"
+
+#include "micro/kernels/ref/quant.h"
+
+namespace mote::micro::ref {
+namespace {
+
+inline float ClampF(float v, float lo, float hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+}  // namespace
+
+void Conv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
+                        const int32_t* out_shift, const Shape4& is,
+                        const int8_t* in, const Shape4& fs,
+                        const int8_t* filter, const int32_t* bias,
+                        const Shape4& os, int8_t* out) {
+  const int in_ch = is.c;
+  const int group_ch = fs.c;  // == in_ch unless grouped
+  const int groups = in_ch / group_ch;
+  const int out_per_group = os.c / groups;
+  for (int b = 0; b < os.n; ++b) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      const int iy0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < os.w; ++ox) {
+        const int ix0 = ox * p.stride_w - p.pad_w;
+        for (int oc = 0; oc < os.c; ++oc) {
+          const int g = oc / out_per_group;
+          int32_t acc = 0;
+          for (int ky = 0; ky < fs.h; ++ky) {
+            const int iy = iy0 + p.dilation_h * ky;
+            if (iy < 0 || iy >= is.h) continue;
+            for (int kx = 0; kx < fs.w; ++kx) {
+              const int ix = ix0 + p.dilation_w * kx;
+              if (ix < 0 || ix >= is.w) continue;
+              const int8_t* ip = in + is.Offset(b, iy, ix, g * group_ch);
+              const int8_t* fp = filter + fs.Offset(oc, ky, kx, 0);
+              for (int ic = 0; ic < group_ch; ++ic) {
+                acc += static_cast<int32_t>(fp[ic]) * (ip[ic] + p.input_offset);
+              }
+            }
+          }
+          if (bias != nullptr) acc += bias[oc];
+          acc = MultiplyByQuantizedMultiplier(acc, out_mult[oc], out_shift[oc]);
+          acc += p.output_offset;
+          out[os.Offset(b, oy, ox, oc)] =
+              static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+        }
+      }
+    }
+  }
+}
+
+void Conv2DF32(const ConvParams& p, const Shape4& is, const float* in,
+               const Shape4& fs, const float* filter, const float* bias,
+               const Shape4& os, float* out) {
+  const int group_ch = fs.c;
+  const int groups = is.c / group_ch;
+  const int out_per_group = os.c / groups;
+  for (int b = 0; b < os.n; ++b) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      const int iy0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < os.w; ++ox) {
+        const int ix0 = ox * p.stride_w - p.pad_w;
+        for (int oc = 0; oc < os.c; ++oc) {
+          const int g = oc / out_per_group;
+          float total = 0.0f;
+          for (int ky = 0; ky < fs.h; ++ky) {
+            const int iy = iy0 + p.dilation_h * ky;
+            if (iy < 0 || iy >= is.h) continue;
+            for (int kx = 0; kx < fs.w; ++kx) {
+              const int ix = ix0 + p.dilation_w * kx;
+              if (ix < 0 || ix >= is.w) continue;
+              const float* ip = in + is.Offset(b, iy, ix, g * group_ch);
+              const float* fp = filter + fs.Offset(oc, ky, kx, 0);
+              for (int ic = 0; ic < group_ch; ++ic) total += ip[ic] * fp[ic];
+            }
+          }
+          const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
+          out[os.Offset(b, oy, ox, oc)] =
+              ClampF(total + bias_value, p.act_min_f, p.act_max_f);
+        }
+      }
+    }
+  }
+}
+
+void DepthwiseConv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
+                                 const int32_t* out_shift, const Shape4& is,
+                                 const int8_t* in, const Shape4& fs,
+                                 const int8_t* filter, const int32_t* bias,
+                                 const Shape4& os, int8_t* out) {
+  const int mult = p.depth_multiplier;
+  for (int b = 0; b < os.n; ++b) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      const int iy0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < os.w; ++ox) {
+        const int ix0 = ox * p.stride_w - p.pad_w;
+        for (int ic = 0; ic < is.c; ++ic) {
+          for (int m = 0; m < mult; ++m) {
+            const int oc = ic * mult + m;
+            int32_t acc = 0;
+            for (int ky = 0; ky < fs.h; ++ky) {
+              const int iy = iy0 + p.dilation_h * ky;
+              if (iy < 0 || iy >= is.h) continue;
+              for (int kx = 0; kx < fs.w; ++kx) {
+                const int ix = ix0 + p.dilation_w * kx;
+                if (ix < 0 || ix >= is.w) continue;
+                const int32_t v = in[is.Offset(b, iy, ix, ic)];
+                const int32_t f = filter[fs.Offset(0, ky, kx, oc)];
+                acc += f * (v + p.input_offset);
+              }
+            }
+            if (bias != nullptr) acc += bias[oc];
+            acc = MultiplyByQuantizedMultiplier(acc, out_mult[oc], out_shift[oc]);
+            acc += p.output_offset;
+            out[os.Offset(b, oy, ox, oc)] =
+                static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+          }
+        }
+      }
+    }
+  }
+}
+
+void DepthwiseConv2DF32(const ConvParams& p, const Shape4& is, const float* in,
+                        const Shape4& fs, const float* filter,
+                        const float* bias, const Shape4& os, float* out) {
+  const int mult = p.depth_multiplier;
+  for (int b = 0; b < os.n; ++b) {
+    for (int oy = 0; oy < os.h; ++oy) {
+      const int iy0 = oy * p.stride_h - p.pad_h;
+      for (int ox = 0; ox < os.w; ++ox) {
+        const int ix0 = ox * p.stride_w - p.pad_w;
+        for (int ic = 0; ic < is.c; ++ic) {
+          for (int m = 0; m < mult; ++m) {
+            const int oc = ic * mult + m;
+            float total = 0.0f;
+            for (int ky = 0; ky < fs.h; ++ky) {
+              const int iy = iy0 + p.dilation_h * ky;
+              if (iy < 0 || iy >= is.h) continue;
+              for (int kx = 0; kx < fs.w; ++kx) {
+                const int ix = ix0 + p.dilation_w * kx;
+                if (ix < 0 || ix >= is.w) continue;
+                total += in[is.Offset(b, iy, ix, ic)] *
+                         filter[fs.Offset(0, ky, kx, oc)];
+              }
+            }
+            const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
+            out[os.Offset(b, oy, ox, oc)] =
+                ClampF(total + bias_value, p.act_min_f, p.act_max_f);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace mote::micro::ref

@@ -1,0 +1,37 @@
+// Reference average and max pooling over NHWC tensors (int8 and float32).
+//
+// Contract: bit-exact with TensorFlow Lite Micro's reference kernels. The
+// window is clipped to the input (padding is never averaged in); the int8
+// average rounds half away from zero. Channels are pooled independently.
+//
+//   PoolParams p{...};
+//   AveragePoolS8(p, in_shape, in, out_shape, out);
+#ifndef MOTE_MICRO_KERNELS_REF_POOLING_H_
+#define MOTE_MICRO_KERNELS_REF_POOLING_H_
+
+#include <stdint.h>
+
+#include "micro/kernels/ref/shape.h"
+
+namespace mote::micro::ref {
+
+struct PoolParams {
+  int stride_h = 1, stride_w = 1;
+  int filter_h = 1, filter_w = 1;
+  int pad_h = 0, pad_w = 0;
+  int32_t act_min = -128, act_max = 127;
+  float act_min_f = -3.4e38f, act_max_f = 3.4e38f;
+};
+
+void AveragePoolS8(const PoolParams& p, const Shape4& in_shape, const int8_t* in,
+                   const Shape4& out_shape, int8_t* out);
+void AveragePoolF32(const PoolParams& p, const Shape4& in_shape, const float* in,
+                    const Shape4& out_shape, float* out);
+void MaxPoolS8(const PoolParams& p, const Shape4& in_shape, const int8_t* in,
+               const Shape4& out_shape, int8_t* out);
+void MaxPoolF32(const PoolParams& p, const Shape4& in_shape, const float* in,
+                const Shape4& out_shape, float* out);
+
+}  // namespace mote::micro::ref
+
+#endif  // MOTE_MICRO_KERNELS_REF_POOLING_H_

@@ -1,0 +1,62 @@
+// Fixed-point helpers shared by every integer kernel.
+//
+// Contract: these reproduce TensorFlow Lite's integer arithmetic bit for bit
+// (double rounding: a saturating rounding doubling high multiply, then a
+// rounding right shift, ties away from zero). Host-side code calls
+// QuantizeMultiplier() once in Prepare; Eval only calls the integer functions.
+//
+//   int32_t m; int s;
+//   QuantizeMultiplier(0.0123, &m, &s);          // Prepare
+//   int32_t y = MultiplyByQuantizedMultiplier(acc, m, s);  // Eval
+#ifndef MOTE_MICRO_KERNELS_REF_QUANT_H_
+#define MOTE_MICRO_KERNELS_REF_QUANT_H_
+
+#include <stdint.h>
+
+namespace mote::micro::ref {
+
+// round(a * b / 2^31) with saturation of the single overflow case
+// (INT32_MIN * INT32_MIN).
+inline int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  // Division truncates toward zero, as in gemmlowp.
+  return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+}
+
+// x / 2^exponent rounded to nearest, ties away from zero.
+// REQUIRES: 0 <= exponent <= 31.
+inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// x * multiplier * 2^(shift - 31), TFLite's MultiplyByQuantizedMultiplier.
+inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
+                                             int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  return RoundingDivideByPOT(
+      SaturatingRoundingDoublingHighMul(
+          static_cast<int32_t>(static_cast<uint32_t>(x) << left), multiplier),
+      right);
+}
+
+inline int32_t Clamp(int32_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+// Splits `real` into a Q31 multiplier and a power-of-two shift so that
+// real ~= multiplier * 2^(shift - 31). Host/Prepare only (uses double).
+void QuantizeMultiplier(double real, int32_t* multiplier, int* shift);
+
+// round-half-away-from-zero of a float, as TfLiteRound / std::round.
+float RoundAway(float x);
+double RoundAway(double x);
+
+}  // namespace mote::micro::ref
+
+#endif  // MOTE_MICRO_KERNELS_REF_QUANT_H_

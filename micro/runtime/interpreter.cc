@@ -1,0 +1,179 @@
+#include "micro/runtime/interpreter.h"
+
+#include "micro/runtime/op_registry.h"
+#include "micro/runtime/planner.h"
+
+namespace mote::micro {
+
+namespace {
+constexpr uint32_t kTensorAlign = 4;
+}
+
+Interpreter::Interpreter(const uint8_t* model_data, size_t model_size,
+                         uint8_t* arena, size_t arena_size)
+    : model_data_(model_data), model_size_(model_size), arena_(arena, arena_size) {}
+
+Tensor* Interpreter::input(size_t i) {
+  return i < inputs_size() ? &tensors_[model_.input(static_cast<uint32_t>(i))] : nullptr;
+}
+
+Tensor* Interpreter::output(size_t i) {
+  return i < outputs_size() ? &tensors_[model_.output(static_cast<uint32_t>(i))] : nullptr;
+}
+
+Status Interpreter::AllocateTensors() {
+  if (ready_) return Status::kOk;
+  if (arena_.base() == nullptr) return Fail(&err_, Status::kBadArgument, "no arena");
+  if (Status s = model_.Init(model_data_, model_size_, &err_); s != Status::kOk) return s;
+  if (model_.num_subgraphs() != 1)
+    return Fail(&err_, Status::kUnsupportedOp, "model has ", model_.num_subgraphs(),
+                " subgraphs; control flow (several subgraphs) is not supported");
+  num_tensors_ = model_.num_tensors();
+  num_nodes_ = model_.num_ops();
+  if (num_tensors_ > 0xffff || num_nodes_ > 0xffff)
+    return Fail(&err_, Status::kBadModel, "model has too many tensors or operators");
+  tensors_ = static_cast<Tensor*>(
+      arena_.AllocatePersistent(sizeof(Tensor) * num_tensors_, alignof(Tensor)));
+  nodes_ = static_cast<Node*>(
+      arena_.AllocatePersistent(sizeof(Node) * num_nodes_, alignof(Node)));
+  if (arena_.failed())
+    return Fail(&err_, Status::kArenaTooSmall, "arena of ",
+                static_cast<int64_t>(arena_.size()), " bytes cannot hold ", num_tensors_,
+                " tensor records");
+  for (uint32_t i = 0; i < num_tensors_; ++i) new (&tensors_[i]) Tensor();
+  for (uint32_t i = 0; i < num_nodes_; ++i) new (&nodes_[i]) Node();
+  if (Status s = InitTensors(); s != Status::kOk) return s;
+  if (Status s = PrepareNodes(); s != Status::kOk) return s;
+  if (Status s = PlanActivations(); s != Status::kOk) return s;
+  ready_ = true;
+  return Status::kOk;
+}
+
+Status Interpreter::InitTensors() {
+  for (uint32_t i = 0; i < num_tensors_; ++i) {
+    TensorView v;
+    if (Status s = model_.GetTensor(i, &v, &err_); s != Status::kOk) return s;
+    Tensor& t = tensors_[i];
+    t.type = v.type;
+    t.dims = v.dims;
+    t.rank = static_cast<uint8_t>(v.rank);
+    t.scale = v.scale;
+    t.zero_point = v.zero_point;
+    t.scales = v.scales;
+    t.num_scales = static_cast<uint16_t>(v.num_scales > 0xffff ? 0xffff : v.num_scales);
+    t.quantized_dimension = static_cast<uint8_t>(v.quantized_dimension);
+    const size_t elem = DTypeSize(v.type);
+    if (v.data != nullptr) {
+      t.data = const_cast<uint8_t*>(v.data);  // constants are never written
+      t.bytes = v.data_bytes;
+      t.is_const = true;
+    } else {
+      if (v.is_variable)
+        return Fail(&err_, Status::kUnsupportedOp, "tensor ", i, " (",
+                    v.name ? v.name : "", ") is a variable tensor; stateful models are not supported");
+      t.bytes = static_cast<uint32_t>(uint64_t{v.elements} * elem);
+    }
+  }
+  return Status::kOk;
+}
+
+Status Interpreter::PrepareNodes() {
+  for (uint32_t i = 0; i < num_nodes_; ++i) {
+    OpView op;
+    if (Status s = model_.GetOp(i, &op, &err_); s != Status::kOk) return s;
+    Node& n = nodes_[i];
+    if (op.custom_name != nullptr && op.builtin == 32)
+      return Fail(&err_, Status::kUnsupportedOp, "op ", i, ": custom operator \"",
+                  op.custom_name, "\" is not supported");
+    if (!OpFromBuiltin(op.builtin, &n.op))
+      return Fail(&err_, Status::kUnsupportedOp, "op ", i,
+                  ": unsupported operator (builtin code ", op.builtin, ")");
+    if (op.num_inputs > 255 || op.num_outputs > 255)
+      return Fail(&err_, Status::kBadModel, "op ", i, " has too many inputs or outputs");
+    n.inputs = op.inputs;
+    n.outputs = op.outputs;
+    n.num_inputs = static_cast<uint8_t>(op.num_inputs);
+    n.num_outputs = static_cast<uint8_t>(op.num_outputs);
+    for (uint32_t k = 0; k < op.num_outputs; ++k) {
+      if (tensors_[op.outputs[k]].is_const)
+        return Fail(&err_, Status::kBadModel, "op ", i, " (", OpName(n.op),
+                    ") writes to constant tensor ", op.outputs[k]);
+    }
+    PrepareContext ctx(&model_, tensors_, &n, &op, static_cast<int>(i), &arena_, &err_);
+    if (Status s = KernelFor(n.op).prepare(ctx); s != Status::kOk) return s;
+    if (arena_.failed())
+      return Fail(&err_, Status::kArenaTooSmall, "arena of ",
+                  static_cast<int64_t>(arena_.size()), " bytes is too small (op ", i,
+                  " parameters)");
+  }
+  return Status::kOk;
+}
+
+Status Interpreter::PlanActivations() {
+  // Lifetimes of every tensor that needs arena memory, indexed by tensor.
+  // Working arrays live temporarily in the free part of the arena.
+  const size_t need = num_tensors_ * (sizeof(PlanItem) + sizeof(uint16_t) * 2);
+  if (need + 8 > arena_.free_bytes())
+    return Fail(&err_, Status::kArenaTooSmall, "arena too small to plan ",
+                num_tensors_, " tensors");
+  uint8_t* scratch = arena_.base() + (8 - reinterpret_cast<uintptr_t>(arena_.base()) % 8) % 8;
+  PlanItem* items = reinterpret_cast<PlanItem*>(scratch);
+  uint16_t* tensor_of = reinterpret_cast<uint16_t*>(items + num_tensors_);
+  uint16_t* order = tensor_of + num_tensors_;
+  int n = 0;
+  const int32_t end = static_cast<int32_t>(num_nodes_);
+  // first = -1 means "not yet seen".
+  for (uint32_t t = 0; t < num_tensors_; ++t) {
+    const Tensor& tr = tensors_[t];
+    if (tr.is_const || tr.bytes == 0) continue;
+    int32_t first = -1, last = -1;
+    for (uint32_t i = 0; i < model_.num_inputs(); ++i)
+      if (model_.input(i) == static_cast<int32_t>(t)) first = 0, last = last < 0 ? 0 : last;
+    for (int32_t k = 0; k < end; ++k) {
+      const Node& nd = nodes_[k];
+      for (int j = 0; j < nd.num_outputs; ++j)
+        if (nd.outputs[j] == static_cast<int32_t>(t)) {
+          if (first < 0) first = k;
+          if (last < k) last = k;
+        }
+      for (int j = 0; j < nd.num_inputs; ++j)
+        if (nd.inputs[j] == static_cast<int32_t>(t)) {
+          if (first < 0) first = 0;  // read before written: keep from start
+          if (last < k) last = k;
+        }
+    }
+    for (uint32_t i = 0; i < model_.num_outputs(); ++i)
+      if (model_.output(i) == static_cast<int32_t>(t)) {
+        if (first < 0) first = 0;
+        last = end;
+      }
+    if (first < 0) continue;  // unused tensor
+    items[n] = PlanItem{(tr.bytes + kTensorAlign - 1) / kTensorAlign * kTensorAlign, first,
+                        last, 0};
+    tensor_of[n] = static_cast<uint16_t>(t);
+    ++n;
+  }
+  lower_bound_ = PlanLowerBound(items, n);
+  const uint32_t total = PlanGreedy(items, n, order, kTensorAlign);
+  const size_t start = static_cast<size_t>(scratch - arena_.base());
+  if (start + total > arena_.free_bytes() || start + need > arena_.free_bytes())
+    return Fail(&err_, Status::kArenaTooSmall, "arena of ",
+                static_cast<int64_t>(arena_.size()), " bytes is too small: needs ",
+                static_cast<int64_t>(start + total + arena_.persistent_bytes()));
+  // The plan is read out here; afterwards the scratch belongs to activations.
+  for (int k = 0; k < n; ++k) tensors_[tensor_of[k]].data = scratch + items[k].offset;
+  activation_bytes_ = start + (total > need ? total : need);
+  return Status::kOk;
+}
+
+Status Interpreter::Invoke() {
+  if (!ready_) return Fail(&err_, Status::kNotReady, "AllocateTensors() has not succeeded");
+  for (uint32_t i = 0; i < num_nodes_; ++i) KernelFor(nodes_[i].op).eval(nodes_[i], tensors_);
+  return Status::kOk;
+}
+
+void Interpreter::InvokeNode(size_t i) {
+  KernelFor(nodes_[i].op).eval(nodes_[i], tensors_);
+}
+
+}  // namespace mote::micro

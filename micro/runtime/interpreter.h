@@ -1,0 +1,79 @@
+// The device interpreter: runs subgraph 0 of a .tflite model out of one
+// caller-owned arena, with no heap, no exceptions and no RTTI.
+//
+// Contract: the model bytes (4-byte aligned) and the arena outlive the
+// Interpreter. AllocateTensors() verifies the model, prepares every operator
+// (all validation happens here) and plans activation memory; Invoke() then
+// only computes. Every failure returns a Status; error() says what was wrong.
+//
+//   alignas(16) static uint8_t arena[24 * 1024];
+//   Interpreter interp(model_data, model_size, arena, sizeof(arena));
+//   if (interp.AllocateTensors() != Status::kOk) puts(interp.error());
+//   memcpy(interp.input(0)->data, features, interp.input(0)->bytes);
+//   interp.Invoke();
+//   const int8_t* scores = interp.output(0)->as<int8_t>();
+#ifndef MOTE_MICRO_RUNTIME_INTERPRETER_H_
+#define MOTE_MICRO_RUNTIME_INTERPRETER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "micro/model/model.h"
+#include "micro/runtime/arena.h"
+#include "micro/runtime/tensor.h"
+#include "micro/status.h"
+
+namespace mote::micro {
+
+class Interpreter {
+ public:
+  Interpreter(const uint8_t* model_data, size_t model_size, uint8_t* arena,
+              size_t arena_size);
+
+  Status AllocateTensors();
+  // REQUIRES: AllocateTensors() returned kOk (else returns kNotReady).
+  Status Invoke();
+
+  size_t inputs_size() const { return ready_ ? model_.num_inputs() : 0; }
+  size_t outputs_size() const { return ready_ ? model_.num_outputs() : 0; }
+  Tensor* input(size_t i);
+  Tensor* output(size_t i);
+
+  // Everything taken from the arena: planned activations + persistent records.
+  size_t arena_used_bytes() const { return activation_bytes_ + arena_.persistent_bytes(); }
+  size_t activation_bytes() const { return activation_bytes_; }
+  size_t persistent_bytes() const { return arena_.persistent_bytes(); }
+  size_t activation_lower_bound() const { return lower_bound_; }
+  size_t num_tensors() const { return num_tensors_; }
+  size_t num_nodes() const { return num_nodes_; }
+  const Tensor& tensor(size_t i) const { return tensors_[i]; }
+  const Node& node(size_t i) const { return nodes_[i]; }
+  // Runs one node (for per-layer profiling). REQUIRES a successful
+  // AllocateTensors() and i < num_nodes().
+  void InvokeNode(size_t i);
+
+  const char* error() const { return err_.c_str(); }
+  Model& model() { return model_; }
+
+ private:
+  Status InitTensors();
+  Status PrepareNodes();
+  Status PlanActivations();
+
+  const uint8_t* model_data_;
+  size_t model_size_;
+  Model model_;
+  Arena arena_;
+  ErrorText err_;
+  Tensor* tensors_ = nullptr;
+  Node* nodes_ = nullptr;
+  uint32_t num_tensors_ = 0;
+  uint32_t num_nodes_ = 0;
+  size_t activation_bytes_ = 0;
+  size_t lower_bound_ = 0;
+  bool ready_ = false;
+};
+
+}  // namespace mote::micro
+
+#endif  // MOTE_MICRO_RUNTIME_INTERPRETER_H_

@@ -1,0 +1,134 @@
+// Runtime records the interpreter keeps in the arena: one Tensor per model
+// tensor and one Node per operator, plus the contexts kernels see.
+//
+// Contract: Prepare<Op>(PrepareContext&) validates shapes and types once,
+// precomputes parameters into memory from ctx.Allocate() (persistent arena)
+// and stores them in node.params. Eval<Op>(const Node&, Tensor*) only computes:
+// no checks, no allocation, no logging.
+#ifndef MOTE_MICRO_RUNTIME_TENSOR_H_
+#define MOTE_MICRO_RUNTIME_TENSOR_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <new>  // placement new only
+
+#include "micro/kernels/ref/shape.h"
+#include "micro/model/model.h"
+#include "micro/status.h"
+
+namespace mote::micro {
+
+enum class OpId : uint8_t {
+#define MOTE_OP(name, text, code) k##name,
+#include "micro/runtime/ops.def"
+#undef MOTE_OP
+  kCount
+};
+const char* OpName(OpId op);
+// Maps a .tflite builtin code to an OpId; false if mote does not run it.
+bool OpFromBuiltin(int32_t builtin, OpId* out);
+
+struct Tensor {
+  uint8_t* data = nullptr;        // arena (activations) or model (constants)
+  const int32_t* dims = nullptr;  // into the model
+  const float* scales = nullptr;  // per-channel scales into the model
+  float scale = 0.0f;
+  int32_t zero_point = 0;
+  uint32_t bytes = 0;
+  uint16_t num_scales = 0;
+  uint8_t rank = 0;
+  DType type = DType::kFloat32;
+  uint8_t quantized_dimension = 0;
+  bool is_const = false;
+
+  template <typename T>
+  T* as() const { return reinterpret_cast<T*>(data); }
+  int dim(int i) const { return dims[i]; }
+  int elements() const {
+    int n = 1;
+    for (int i = 0; i < rank; ++i) n *= dims[i];
+    return n;
+  }
+  // The shape as NHWC with leading 1s (REQUIRES rank <= 4).
+  ref::Shape4 Shape4() const;
+};
+
+struct Node {
+  const int32_t* inputs = nullptr;
+  const int32_t* outputs = nullptr;
+  void* params = nullptr;
+  uint8_t num_inputs = 0;
+  uint8_t num_outputs = 0;
+  OpId op = OpId::kCount;
+};
+
+// Helpers for Eval: the i-th input/output tensor of a node.
+inline Tensor& In(const Node& n, Tensor* t, int i) { return t[n.inputs[i]]; }
+inline Tensor& Out(const Node& n, Tensor* t, int i) { return t[n.outputs[i]]; }
+
+class Arena;
+
+class PrepareContext {
+ public:
+  PrepareContext(Model* model, Tensor* tensors, Node* node, const OpView* op,
+                 int index, Arena* arena, ErrorText* err)
+      : model_(model), tensors_(tensors), node_(node), op_(op), index_(index),
+        arena_(arena), err_(err) {}
+
+  Node& node() { return *node_; }
+  int index() const { return index_; }
+  int num_inputs() const { return node_->num_inputs; }
+  int num_outputs() const { return node_->num_outputs; }
+  bool HasInput(int i) const { return i < node_->num_inputs && node_->inputs[i] >= 0; }
+  Tensor& input(int i) { return tensors_[node_->inputs[i]]; }
+  Tensor& output(int i) { return tensors_[node_->outputs[i]]; }
+
+  // Persistent memory for parameters (8-byte aligned); nullptr when full.
+  void* Allocate(size_t bytes);
+  template <typename T>
+  T* New() {
+    void* p = Allocate(sizeof(T));
+    return p != nullptr ? new (p) T() : nullptr;
+  }
+  template <typename T>
+  T* NewArray(int n) {
+    return static_cast<T*>(Allocate(sizeof(T) * static_cast<size_t>(n)));
+  }
+
+  // Builtin options; absent fields and absent tables give the default.
+  int32_t OptionI32(int field, int32_t def);
+  uint8_t OptionU8(int field, uint8_t def);
+  float OptionF32(int field, float def);
+  // Reads an int32 vector option (e.g. RESHAPE new_shape); n = -1 if absent.
+  bool OptionVector(int field, const int32_t** data, int* n);
+
+  // Fails the op with a message prefixed by "op N (NAME): ".
+  template <typename... Parts>
+  Status Error(Status s, Parts... parts) {
+    Fail(err_, s, "op ", index_, " (", OpName(node_->op), "): ", parts...);
+    return s;
+  }
+  // Common checks; each returns kOk or an error naming the problem.
+  Status ExpectCounts(int min_inputs, int max_inputs, int outputs);
+  Status ExpectType(const Tensor& t, const char* what, DType type);
+  Status ExpectQuantized(const Tensor& t, const char* what);
+  Status ExpectSameShape(const Tensor& a, const Tensor& b, const char* what);
+  Status ExpectRank(const Tensor& t, const char* what, int rank);
+  // Integer clamp range of a fused activation for an int8 output.
+  Status ActivationRangeS8(uint8_t act, const Tensor& out, int32_t* lo, int32_t* hi);
+  Status ActivationRangeF32(uint8_t act, float* lo, float* hi);
+
+ private:
+  Model* model_;
+  Tensor* tensors_;
+  Node* node_;
+  const OpView* op_;
+  int index_;
+  Arena* arena_;
+  ErrorText* err_;
+};
+
+}  // namespace mote::micro
+
+#endif  // MOTE_MICRO_RUNTIME_TENSOR_H_
