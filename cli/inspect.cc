@@ -18,7 +18,7 @@ json TensorJson(const micro::Tensor& t) {
   for (int i = 0; i < t.rank; ++i) j["shape"].push_back(t.dims[i]);
   j["dtype"] = micro::DTypeName(t.type);
   j["bytes"] = t.bytes;
-  if (t.num_scales > 0) {
+  if (t.quantized) {
     j["scale"] = t.scale;
     j["zero_point"] = t.zero_point;
   }

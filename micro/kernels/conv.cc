@@ -9,8 +9,7 @@ namespace {
 
 struct ConvData {
   ref::ConvParams p;
-  int32_t* mult = nullptr;
-  int32_t* shift = nullptr;
+  ref::ChannelQuant quant;
 };
 
 Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
@@ -65,14 +64,14 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
     if (Status s = ctx.ActivationRangeF32(act, &p.act_min_f, &p.act_max_f); s != Status::kOk)
       return s;
   } else {
-    if (!(filter.num_scales == 1 || filter.quantized_dimension == (depthwise ? 3 : 0)))
+    if (!(!filter.per_channel || filter.quantized_dimension == (depthwise ? 3 : 0)))
       return ctx.Error(Status::kBadModel, "per-channel filter quantized on dimension ",
                        filter.quantized_dimension);
     p.input_offset = -in.zero_point;
     p.output_offset = out.zero_point;
     if (Status s = ctx.ActivationRangeS8(act, out, &p.act_min, &p.act_max); s != Status::kOk)
       return s;
-    if (Status s = ChannelMultipliers(ctx, in, filter, out, out_ch, false, &d->mult, &d->shift);
+    if (Status s = ChannelMultipliers(ctx, out_ch, false, &d->quant);
         s != Status::kOk)
       return s;
   }
@@ -92,7 +91,7 @@ void EvalConv2D(const Node& n, Tensor* t) {
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
-    ref::Conv2DPerChannelS8(d.p, d.mult, d.shift, in.Shape4(), in.as<int8_t>(), f.Shape4(),
+    ref::Conv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(), f.Shape4(),
                             f.as<int8_t>(), bias ? bias->as<int32_t>() : nullptr,
                             out.Shape4(), out.as<int8_t>());
   } else {
@@ -108,7 +107,7 @@ void EvalDepthwiseConv2D(const Node& n, Tensor* t) {
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
-    ref::DepthwiseConv2DPerChannelS8(d.p, d.mult, d.shift, in.Shape4(), in.as<int8_t>(),
+    ref::DepthwiseConv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(),
                                      f.Shape4(), f.as<int8_t>(),
                                      bias ? bias->as<int32_t>() : nullptr, out.Shape4(),
                                      out.as<int8_t>());

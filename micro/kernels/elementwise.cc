@@ -159,7 +159,7 @@ Status PrepareQuantize(PrepareContext& ctx) {
   if (Status s = PrepareUnary(ctx, in_type, DType::kInt8); s != Status::kOk) return s;
   const Tensor& in = ctx.input(0);
   const Tensor& out = ctx.output(0);
-  if (out.num_scales != 1)
+  if (out.per_channel)
     return ctx.Error(Status::kUnsupportedType, "per-channel QUANTIZE output is not supported");
   if (in_type == DType::kInt8) {
     auto* p = ctx.New<ref::RequantizeParams>();

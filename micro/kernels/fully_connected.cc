@@ -8,8 +8,7 @@ namespace {
 
 struct FcData {
   ref::FullyConnectedParams p;
-  int32_t* mult = nullptr;
-  int32_t* shift = nullptr;
+  ref::ChannelQuant quant;
   int batches = 0, depth = 0, units = 0;
 };
 
@@ -53,9 +52,8 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
         s != Status::kOk)
       return s;
     // TFLite's per-tensor path rounds input_scale * weight_scale to float.
-    const bool per_tensor = w.num_scales == 1;
-    if (Status s = ChannelMultipliers(ctx, in, w, out, d->units, per_tensor, &d->mult,
-                                      &d->shift);
+    const bool per_tensor = !w.per_channel;
+    if (Status s = ChannelMultipliers(ctx, d->units, per_tensor, &d->quant);
         s != Status::kOk)
       return s;
   }
@@ -70,7 +68,7 @@ void EvalFullyConnected(const Node& n, Tensor* t) {
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
-    ref::FullyConnectedS8(d.p, d.mult, d.shift, d.batches, d.depth, d.units,
+    ref::FullyConnectedS8(d.p, d.quant, d.batches, d.depth, d.units,
                           in.as<int8_t>(), w.as<int8_t>(),
                           bias ? bias->as<int32_t>() : nullptr, out.as<int8_t>());
   } else {

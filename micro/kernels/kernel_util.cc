@@ -4,25 +4,31 @@
 
 namespace mote::micro {
 
-Status ChannelMultipliers(PrepareContext& ctx, const Tensor& input,
-                          const Tensor& filter, const Tensor& output,
-                          int channels, bool float_product, int32_t** mult,
-                          int32_t** shift) {
-  if (filter.num_scales != 1 && filter.num_scales != channels)
-    return ctx.Error(Status::kBadModel, "filter has ", filter.num_scales,
+Status ChannelMultipliers(PrepareContext& ctx, int channels, bool float_product,
+                          ref::ChannelQuant* quant) {
+  const Tensor& input = ctx.input(0);
+  const Tensor& output = ctx.output(0);
+  int num_scales = 0;
+  const float* scales = ctx.Scales(1, &num_scales);
+  if (scales == nullptr || (num_scales != 1 && num_scales != channels))
+    return ctx.Error(Status::kBadModel, "filter has ", num_scales,
                      " scales for ", channels, " output channels");
-  *mult = ctx.NewArray<int32_t>(channels);
-  *shift = ctx.NewArray<int32_t>(channels);
-  if (*mult == nullptr || *shift == nullptr)
+  quant->per_channel = num_scales != 1;
+  const int n = quant->per_channel ? channels : 1;
+  int32_t* mult = ctx.NewArray<int32_t>(n);
+  int32_t* shift = ctx.NewArray<int32_t>(n);
+  if (mult == nullptr || shift == nullptr)
     return ctx.Error(Status::kArenaTooSmall, "no arena left for channel multipliers");
-  for (int c = 0; c < channels; ++c) {
-    const float fs = filter.num_scales == 1 ? filter.scale : filter.scales[c];
+  quant->mult = mult;
+  quant->shift = shift;
+  for (int c = 0; c < n; ++c) {
+    const float fs = scales[c];
     const double product = float_product
                                ? static_cast<double>(input.scale * fs)
                                : static_cast<double>(input.scale) * static_cast<double>(fs);
     int s = 0;
-    ref::QuantizeMultiplier(product / static_cast<double>(output.scale), &(*mult)[c], &s);
-    (*shift)[c] = s;
+    ref::QuantizeMultiplier(product / static_cast<double>(output.scale), &mult[c], &s);
+    shift[c] = s;
   }
   return Status::kOk;
 }

@@ -21,6 +21,14 @@ void* PrepareContext::Allocate(size_t bytes) {
   return arena_->AllocatePersistent(bytes, 8);
 }
 
+const float* PrepareContext::Scales(int i, int* n) {
+  TensorView v;
+  *n = 0;
+  if (!HasInput(i) || model_->GetTensor(node_->inputs[i], &v, err_) != Status::kOk) return nullptr;
+  *n = static_cast<int>(v.num_scales);
+  return v.scales;
+}
+
 int32_t PrepareContext::OptionI32(int field, int32_t def) {
   int32_t v = def;
   if (!model_->fb().I32(op_->options, field, def, &v)) return def;
@@ -71,7 +79,7 @@ Status PrepareContext::ExpectType(const Tensor& t, const char* what, DType type)
 }
 
 Status PrepareContext::ExpectQuantized(const Tensor& t, const char* what) {
-  if (t.num_scales == 0)
+  if (!t.quantized)
     return Error(Status::kBadModel, what, " (", DTypeName(t.type),
                  ") has no quantization parameters");
   return Status::kOk;

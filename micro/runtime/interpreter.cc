@@ -59,14 +59,14 @@ Status Interpreter::InitTensors() {
     t.rank = static_cast<uint8_t>(v.rank);
     t.scale = v.scale;
     t.zero_point = v.zero_point;
-    t.scales = v.scales;
-    t.num_scales = static_cast<uint16_t>(v.num_scales > 0xffff ? 0xffff : v.num_scales);
+    t.quantized = v.quantized ? 1 : 0;
+    t.per_channel = v.num_scales > 1 ? 1 : 0;
     t.quantized_dimension = static_cast<uint8_t>(v.quantized_dimension);
     const size_t elem = DTypeSize(v.type);
     if (v.data != nullptr) {
       t.data = const_cast<uint8_t*>(v.data);  // constants are never written
       t.bytes = v.data_bytes;
-      t.is_const = true;
+      t.is_const = 1;
     } else {
       if (v.is_variable)
         return Fail(&err_, Status::kUnsupportedOp, "tensor ", i, " (",

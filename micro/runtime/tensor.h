@@ -29,19 +29,20 @@ const char* OpName(OpId op);
 // Maps a .tflite builtin code to an OpId; false if mote does not run it.
 bool OpFromBuiltin(int32_t builtin, OpId* out);
 
-struct Tensor {
+struct Tensor {  // 32 bytes on 64-bit hosts, 24 on Cortex-M
   uint8_t* data = nullptr;        // arena (activations) or model (constants)
   const int32_t* dims = nullptr;  // into the model
-  const float* scales = nullptr;  // per-channel scales into the model
-  float scale = 0.0f;
+  float scale = 0.0f;             // first (or only) scale; 0 if not quantized
   int32_t zero_point = 0;
   uint32_t bytes = 0;
-  uint16_t num_scales = 0;
   uint8_t rank = 0;
   DType type = DType::kFloat32;
   uint8_t quantized_dimension = 0;
-  bool is_const = false;
+  uint8_t is_const : 1;
+  uint8_t quantized : 1;
+  uint8_t per_channel : 1;        // more than one scale (see PrepareContext::Scales)
 
+  Tensor() : is_const(0), quantized(0), per_channel(0) {}
   template <typename T>
   T* as() const { return reinterpret_cast<T*>(data); }
   int dim(int i) const { return dims[i]; }
@@ -83,6 +84,10 @@ class PrepareContext {
   bool HasInput(int i) const { return i < node_->num_inputs && node_->inputs[i] >= 0; }
   Tensor& input(int i) { return tensors_[node_->inputs[i]]; }
   Tensor& output(int i) { return tensors_[node_->outputs[i]]; }
+
+  // All scales of input i (per-channel quantization), read from the model;
+  // nullptr if it has none. *n gets their count.
+  const float* Scales(int i, int* n);
 
   // Persistent memory for parameters (8-byte aligned); nullptr when full.
   void* Allocate(size_t bytes);

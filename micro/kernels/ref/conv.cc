@@ -11,8 +11,7 @@ inline float ClampF(float v, float lo, float hi) {
 
 }  // namespace
 
-void Conv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
-                        const int32_t* out_shift, const Shape4& is,
+void Conv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant, const Shape4& is,
                         const int8_t* in, const Shape4& fs,
                         const int8_t* filter, const int32_t* bias,
                         const Shape4& os, int8_t* out) {
@@ -42,7 +41,7 @@ void Conv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
             }
           }
           if (bias != nullptr) acc += bias[oc];
-          acc = MultiplyByQuantizedMultiplier(acc, out_mult[oc], out_shift[oc]);
+          acc = quant.Apply(acc, oc);
           acc += p.output_offset;
           out[os.Offset(b, oy, ox, oc)] =
               static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
@@ -86,8 +85,7 @@ void Conv2DF32(const ConvParams& p, const Shape4& is, const float* in,
   }
 }
 
-void DepthwiseConv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
-                                 const int32_t* out_shift, const Shape4& is,
+void DepthwiseConv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant, const Shape4& is,
                                  const int8_t* in, const Shape4& fs,
                                  const int8_t* filter, const int32_t* bias,
                                  const Shape4& os, int8_t* out) {
@@ -113,7 +111,7 @@ void DepthwiseConv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
               }
             }
             if (bias != nullptr) acc += bias[oc];
-            acc = MultiplyByQuantizedMultiplier(acc, out_mult[oc], out_shift[oc]);
+            acc = quant.Apply(acc, oc);
             acc += p.output_offset;
             out[os.Offset(b, oy, ox, oc)] =
                 static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "micro/kernels/ref/quant.h"
+
 #include "micro/kernels/ref/shape.h"
 
 namespace mote::micro::ref {
@@ -31,8 +33,7 @@ struct ConvParams {
   float act_min_f = -3.4e38f, act_max_f = 3.4e38f;  // float clamp
 };
 
-void Conv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
-                        const int32_t* out_shift, const Shape4& in_shape,
+void Conv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant, const Shape4& in_shape,
                         const int8_t* in, const Shape4& filter_shape,
                         const int8_t* filter, const int32_t* bias,
                         const Shape4& out_shape, int8_t* out);
@@ -41,8 +42,7 @@ void Conv2DF32(const ConvParams& p, const Shape4& in_shape, const float* in,
                const Shape4& filter_shape, const float* filter,
                const float* bias, const Shape4& out_shape, float* out);
 
-void DepthwiseConv2DPerChannelS8(const ConvParams& p, const int32_t* out_mult,
-                                 const int32_t* out_shift,
+void DepthwiseConv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant,
                                  const Shape4& in_shape, const int8_t* in,
                                  const Shape4& filter_shape,
                                  const int8_t* filter, const int32_t* bias,

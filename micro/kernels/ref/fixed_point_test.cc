@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "micro/kernels/ref/fixed_point_test_vectors.h"
+
 namespace mote::micro::ref {
 namespace {
 
@@ -12,6 +14,18 @@ double FromQ(int32_t raw, int integer_bits) {
 }
 int32_t ToQ(double v, int integer_bits) {
   return static_cast<int32_t>(llround(ldexp(v, 31 - integer_bits)));
+}
+
+TEST(FixedPoint, MatchesGemmlowpRawWords) {
+  for (const auto& c : testdata::kFixedPointRawCases) {
+    const int32_t neg = c.a > 0 ? -c.a : c.a;
+    const int32_t abs = c.a < 0 ? -c.a : c.a;
+    EXPECT_EQ(ExpOnNegativeValues<4>(neg), c.exp_q4) << c.a;
+    EXPECT_EQ(ExpOnNegativeValues<5>(neg), c.exp_q5) << c.a;
+    EXPECT_EQ(LogisticQ0<4>(c.a), c.logistic_q4) << c.a;
+    EXPECT_EQ(TanhQ0<4>(c.a), c.tanh_q4) << c.a;
+    EXPECT_EQ(OneOverOnePlusXForXIn01(abs), c.one_over_1px) << c.a;
+  }
 }
 
 TEST(FixedPoint, SaturatingRoundingMultiplyByPOT) {

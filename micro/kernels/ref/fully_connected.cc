@@ -4,8 +4,7 @@
 
 namespace mote::micro::ref {
 
-void FullyConnectedS8(const FullyConnectedParams& p, const int32_t* out_mult,
-                      const int32_t* out_shift, int batches, int depth,
+void FullyConnectedS8(const FullyConnectedParams& p, const ChannelQuant& quant, int batches, int depth,
                       int units, const int8_t* input, const int8_t* weights,
                       const int32_t* bias, int8_t* output) {
   for (int b = 0; b < batches; ++b) {
@@ -17,7 +16,7 @@ void FullyConnectedS8(const FullyConnectedParams& p, const int32_t* out_mult,
         acc += (w[d] + p.weights_offset) * (x[d] + p.input_offset);
       }
       if (bias != nullptr) acc += bias[u];
-      acc = MultiplyByQuantizedMultiplier(acc, out_mult[u], out_shift[u]);
+      acc = quant.Apply(acc, u);
       acc += p.output_offset;
       output[b * units + u] = static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
     }

@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+#include "micro/kernels/ref/quant.h"
+
 namespace mote::micro::ref {
 
 struct FullyConnectedParams {
@@ -24,8 +26,7 @@ struct FullyConnectedParams {
   float act_min_f = -3.4e38f, act_max_f = 3.4e38f;
 };
 
-void FullyConnectedS8(const FullyConnectedParams& p, const int32_t* out_mult,
-                      const int32_t* out_shift, int batches, int depth,
+void FullyConnectedS8(const FullyConnectedParams& p, const ChannelQuant& quant, int batches, int depth,
                       int units, const int8_t* input, const int8_t* weights,
                       const int32_t* bias, int8_t* output);
 

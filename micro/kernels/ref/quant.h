@@ -45,6 +45,18 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
+// Output requantization of conv-like ops: one multiplier/shift per output
+// channel, or a single pair for all channels (per_channel == false).
+struct ChannelQuant {
+  const int32_t* mult = nullptr;
+  const int32_t* shift = nullptr;
+  bool per_channel = true;
+  int32_t Apply(int32_t acc, int channel) const {
+    const int i = per_channel ? channel : 0;
+    return MultiplyByQuantizedMultiplier(acc, mult[i], shift[i]);
+  }
+};
+
 inline int32_t Clamp(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
