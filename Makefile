@@ -1,0 +1,34 @@
+# Quick start (fresh Debian 12):  make demo   |   make test
+BUILD   ?= build
+ASAN    ?= build-asan
+PYTHON  := $(CURDIR)/.venv/bin/python
+SHARED  ?= $(abspath ../shared)
+JOBS    ?= 2
+
+.PHONY: setup build demo test test-core asan clean
+
+setup:
+	@tools/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DMOTE_SHARED_DIR=$(SHARED) -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
+	@ninja -C $(BUILD)
+
+# Until the anomaly demo lands: every golden model, checked and timed.
+demo: build
+	@$(BUILD)/mote golden --shared $(SHARED)
+
+# Robustness tests under AddressSanitizer + UBSan, then every ctest test.
+asan: setup
+	@cmake -S . -B $(ASAN) -G Ninja -DMOTE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTE_SHARED_DIR=$(SHARED) >/dev/null
+	@ninja -C $(ASAN) mote_tests
+	@$(ASAN)/mote_tests --gtest_filter='Robust*' --gtest_brief=1
+
+test: build asan
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-core: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L core
+
+clean:
+	rm -rf $(BUILD) $(ASAN)
