@@ -57,14 +57,20 @@ void Conv2DF32(const ConvParams& p, const Shape4& is, const float* in,
   const int group_ch = fs.c;
   const int groups = is.c / group_ch;
   const int out_per_group = os.c / groups;
+  const int filter_stride = fs.h * fs.w * fs.c;  // one output channel
   for (int b = 0; b < os.n; ++b) {
     for (int oy = 0; oy < os.h; ++oy) {
       const int iy0 = oy * p.stride_h - p.pad_h;
       for (int ox = 0; ox < os.w; ++ox) {
         const int ix0 = ox * p.stride_w - p.pad_w;
-        for (int oc = 0; oc < os.c; ++oc) {
+        float* o = out + os.Offset(b, oy, ox, 0);
+        // Up to four output channels of one group at once, each summed in
+        // (ky, kx, ic) order: identical results to one channel at a time.
+        for (int oc = 0; oc < os.c;) {
           const int g = oc / out_per_group;
-          float total = 0.0f;
+          const int group_end = (g + 1) * out_per_group;
+          const int n = group_end - oc >= 4 ? 4 : 1;
+          float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
           for (int ky = 0; ky < fs.h; ++ky) {
             const int iy = iy0 + p.dilation_h * ky;
             if (iy < 0 || iy >= is.h) continue;
@@ -73,12 +79,23 @@ void Conv2DF32(const ConvParams& p, const Shape4& is, const float* in,
               if (ix < 0 || ix >= is.w) continue;
               const float* ip = in + is.Offset(b, iy, ix, g * group_ch);
               const float* fp = filter + fs.Offset(oc, ky, kx, 0);
-              for (int ic = 0; ic < group_ch; ++ic) total += ip[ic] * fp[ic];
+              if (n == 4) {
+                for (int ic = 0; ic < group_ch; ++ic) {
+                  const float v = ip[ic];
+                  t[0] += v * fp[ic];
+                  t[1] += v * fp[filter_stride + ic];
+                  t[2] += v * fp[2 * filter_stride + ic];
+                  t[3] += v * fp[3 * filter_stride + ic];
+                }
+              } else {
+                for (int ic = 0; ic < group_ch; ++ic) t[0] += ip[ic] * fp[ic];
+              }
             }
           }
-          const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
-          out[os.Offset(b, oy, ox, oc)] =
-              ClampF(total + bias_value, p.act_min_f, p.act_max_f);
+          for (int k = 0; k < n; ++k, ++oc) {
+            const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
+            o[oc] = ClampF(t[k] + bias_value, p.act_min_f, p.act_max_f);
+          }
         }
       }
     }

@@ -26,15 +26,39 @@ void FullyConnectedS8(const FullyConnectedParams& p, const ChannelQuant& quant, 
 void FullyConnectedF32(const FullyConnectedParams& p, int batches, int depth,
                        int units, const float* input, const float* weights,
                        const float* bias, float* output) {
+  // Four units at a time with separate accumulators: each sum still runs
+  // over d in order, so results equal the one-unit loop bit for bit.
+  const auto finish = [&p, bias](float total, int u) {
+    const float v = total + (bias != nullptr ? bias[u] : 0.0f);
+    return v < p.act_min_f ? p.act_min_f : (v > p.act_max_f ? p.act_max_f : v);
+  };
   for (int b = 0; b < batches; ++b) {
     const float* x = input + b * depth;
-    for (int u = 0; u < units; ++u) {
+    float* y = output + b * units;
+    int u = 0;
+    for (; u + 4 <= units; u += 4) {
+      const float* w0 = weights + u * depth;
+      const float* w1 = w0 + depth;
+      const float* w2 = w1 + depth;
+      const float* w3 = w2 + depth;
+      float t0 = 0.0f, t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+      for (int d = 0; d < depth; ++d) {
+        const float v = x[d];
+        t0 += v * w0[d];
+        t1 += v * w1[d];
+        t2 += v * w2[d];
+        t3 += v * w3[d];
+      }
+      y[u] = finish(t0, u);
+      y[u + 1] = finish(t1, u + 1);
+      y[u + 2] = finish(t2, u + 2);
+      y[u + 3] = finish(t3, u + 3);
+    }
+    for (; u < units; ++u) {
       const float* w = weights + u * depth;
       float total = 0.0f;
       for (int d = 0; d < depth; ++d) total += x[d] * w[d];
-      float v = total + (bias != nullptr ? bias[u] : 0.0f);
-      v = v < p.act_min_f ? p.act_min_f : (v > p.act_max_f ? p.act_max_f : v);
-      output[b * units + u] = v;
+      y[u] = finish(total, u);
     }
   }
 }
