@@ -98,7 +98,8 @@ inline int32_t CalculateInputRadius(int input_integer_bits,
                                     int input_left_shift,
                                     int total_signed_bits = 31) {
   const int64_t top = (int64_t{1} << input_integer_bits) - 1;
-  const int exponent = total_signed_bits - input_integer_bits - input_left_shift;
+  const int exponent =
+      total_signed_bits - input_integer_bits - input_left_shift;
   if (exponent >= 0) {
     const int64_t r = exponent >= 32 ? INT32_MAX : top << exponent;
     return r > INT32_MAX ? INT32_MAX : static_cast<int32_t>(r);
@@ -147,7 +148,8 @@ inline int32_t ExpOnNegativeValues(int32_t a) {
     if (kIntegerBits > k) {
       const int shift = kFractionalBits + k;
       if ((remainder & (int32_t{1} << shift)) != 0) {
-        result = SaturatingRoundingDoublingHighMul(result, kExpMinusPow2[k + 2]);
+        result =
+            SaturatingRoundingDoublingHighMul(result, kExpMinusPow2[k + 2]);
       }
     }
   }
@@ -200,8 +202,8 @@ inline int32_t LogisticQ0(int32_t a) {
   if (a == 0) return int32_t{1} << 30;  // exactly 1/2
   const bool positive = a > 0;
   const int32_t abs_a = positive ? a : WrapNeg(a);
-  const int32_t on_positive =
-      OneOverOnePlusXForXIn01(ExpOnNegativeValues<kIntegerBits>(WrapNeg(abs_a)));
+  const int32_t exp_neg_abs = ExpOnNegativeValues<kIntegerBits>(WrapNeg(abs_a));
+  const int32_t on_positive = OneOverOnePlusXForXIn01(exp_neg_abs);
   return positive ? on_positive : WrapSub(INT32_MAX, on_positive);
 }
 

@@ -9,8 +9,10 @@ namespace mote::micro::ref {
 
 void LogisticPrepareS8(float input_scale, int32_t input_zero_point,
                        LogisticParamsS8* p) {
-  const double real = static_cast<double>(input_scale) *
-                      static_cast<double>(1 << (31 - kLogisticInputIntegerBits));
+  // input_scale * 2^(31 - 4): one input step in Q4.27 units.
+  const double real =
+      static_cast<double>(input_scale) *
+      static_cast<double>(int64_t{1} << (31 - kLogisticInputIntegerBits));
   int shift = 0;
   const double fraction = frexp(real, &shift);
   // No renormalisation of a rounded-up 2^31 here, as in TFLM: a float scale

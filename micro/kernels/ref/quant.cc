@@ -24,10 +24,6 @@ void QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
     exp = 0;
     q = 0;
   }
-  if (exp > 30) {  // does not fit; saturate like TFLite's large-multiplier path
-    exp = 30;
-    q = INT32_MAX;
-  }
   *multiplier = static_cast<int32_t>(q);
   *shift = exp;
 }

@@ -25,7 +25,7 @@ void QuantizeMultiplierGreaterThanOne(double real, int32_t* multiplier,
 }
 
 void SoftmaxPrepareS8(float input_scale, float beta, SoftmaxParamsS8* p) {
-  const double max_real_multiplier = static_cast<double>((int64_t{1} << 31) - 1);
+  const double max_real_multiplier = 2147483647.0;  // 2^31 - 1
   double real = static_cast<double>(beta) * static_cast<double>(input_scale) *
                 static_cast<double>(1 << (31 - kSoftmaxScaledDiffIntegerBits));
   if (real > max_real_multiplier) real = max_real_multiplier;
@@ -54,7 +54,8 @@ inline int32_t RoundingDivideByPOT64(int32_t x, int exponent) {
   const int64_t mask = (int64_t{1} << exponent) - 1;
   const int64_t remainder = x64 & mask;
   const int64_t threshold = (mask >> 1) + (x64 < 0 ? 1 : 0);
-  return static_cast<int32_t>((x64 >> exponent) + (remainder > threshold ? 1 : 0));
+  return static_cast<int32_t>((x64 >> exponent) +
+                              (remainder > threshold ? 1 : 0));
 }
 
 template <typename OutT, int32_t kOutMin, int32_t kOutMax>
@@ -88,8 +89,9 @@ void SoftmaxS8Impl(const SoftmaxParamsS8& p, int outer, int depth,
     for (int c = 0; c < depth; ++c) {
       const int32_t diff = static_cast<int32_t>(row[c]) - row_max;
       if (diff >= p.diff_min) {
+        const int32_t exp_q0 = ExpOfDiff(p, diff);
         const int32_t prob_q0 =
-            SaturatingRoundingDoublingHighMul(shifted_scale, ExpOfDiff(p, diff));
+            SaturatingRoundingDoublingHighMul(shifted_scale, exp_q0);
         const int32_t v = RoundingDivideByPOT64(prob_q0, out_shift) + kOutMin;
         out_row[c] = static_cast<OutT>(Clamp(v, kOutMin, kOutMax));
       } else {

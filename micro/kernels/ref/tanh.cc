@@ -9,8 +9,10 @@ namespace mote::micro::ref {
 
 void TanhPrepareS8(float input_scale, int32_t input_zero_point,
                    TanhParamsS8* p) {
-  const double real = static_cast<double>(input_scale) *
-                      static_cast<double>(1 << (31 - kTanhInputIntegerBits));
+  // input_scale * 2^(31 - 4): one input step in Q4.27 units.
+  const double real =
+      static_cast<double>(input_scale) *
+      static_cast<double>(int64_t{1} << (31 - kTanhInputIntegerBits));
   int shift = 0;
   const double fraction = frexp(real, &shift);
   // As in TFLM, no renormalisation of a rounded-up 2^31 (cannot happen for a

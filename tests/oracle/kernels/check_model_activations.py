@@ -74,7 +74,7 @@ def check_model(m, path, rng, n_random):
     print(f"{os.path.basename(path)}: TFLM cannot run it ({e}), skipped")
     return 0
   det = interp.get_input_details(0)
-  checked = 0
+  checked = golden = 0
   for x, gold_path in model_inputs(path, det, rng, n_random):
     interp.set_input(x, 0)
     interp.invoke()
@@ -112,9 +112,11 @@ def check_model(m, path, rng, n_random):
         if not gok:
           print(f"GOLDEN MISMATCH {gold_path}: got {got[:16]} want {gold[:16]}")
           sys.exit(1)
+        golden += got.size
       checked += got.size
   print(f"{os.path.basename(path)}: {len(acts)} activation op(s), "
-        f"{checked} output elements identical to TFLM")
+        f"{checked} output elements identical to TFLM"
+        + (f", {golden} also to golden outputs" if golden else ""))
   return checked
 
 

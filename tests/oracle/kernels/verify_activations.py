@@ -174,10 +174,11 @@ def check_float(name, got, want, ctx):
 
 def verify_softmax(m, rng, configs):
   # TFLM aborts for int8 output once a row's sum of exps reaches 512, so int8
-  # output uses depth < 512; int16 output also gets the long rows.
+  # output uses depth < 512 except for uniform random rows with a scale large
+  # enough to keep the sum small; int16 output also gets long tied rows.
   depths = [1, 2, 3, 5, 10, 12, 32, 100, 257, 511]
   long_depths = [1000, 4095]
-  cases = 0
+  n8 = n16 = nf = 0
   for k in range(configs):
     scale = random_scale(rng, -10, 3)
     beta = f32(rng.choice([1.0, 1.0, rng.uniform(0.05, 4.0), 2.0 ** rng.uniform(-3, 8)]))
@@ -188,12 +189,15 @@ def verify_softmax(m, rng, configs):
     depth = int(rng.choice(depths))
     rows = max(1, min(64, 4000 // depth))
     x = softmax_rows(rng, rows, depth)
+    if k % 7 == 3 and beta * scale >= 0.05:  # long uniform rows: sum < 512
+      x = rng.integers(-128, 128, (2, int(rng.choice(long_depths)))).astype(np.int8)
     want = oracle.run_once("softmax", x, np.int8, (scale, 0), (1 / 256, -128), beta)
     got, params = m.softmax_s8(scale, beta, x)
     if not np.array_equal(got, want):
       i = np.argwhere(got != want)[0]
       fail("softmax s8", scale=scale, beta=beta, params=params, row=x[i[0]],
            got=got[i[0]], want=want[i[0]])
+    n8 += x.size
     if k % 5 == 0:
       x = softmax_rows(rng, 4, int(rng.choice(long_depths)))
     want16 = oracle.run_once("softmax", x, np.int16, (scale, 0), (1 / 65536, -32768), beta)
@@ -202,11 +206,12 @@ def verify_softmax(m, rng, configs):
       i = np.argwhere(got16 != want16)[0]
       fail("softmax s8->s16", scale=scale, beta=beta, row=x[i[0]],
            got=got16[i[0]], want=want16[i[0]])
+    n16 += x.size
     xf = (rng.standard_normal((rows, depth)) * rng.choice([0.1, 1, 5, 30])).astype(np.float32)
     wantf = oracle.run_once("softmax", xf, np.float32, beta=beta)
     check_float("softmax", m.softmax_f32(beta, xf), wantf, dict(beta=beta))
-    cases += x.size
-  return cases
+    nf += xf.size
+  return n8, n16, nf
 
 
 def verify_eltwise(m, rng, op, configs):
@@ -240,8 +245,9 @@ def main():
   args = ap.parse_args()
   rng = np.random.default_rng(args.seed)
   m = Mote()
-  n = verify_softmax(m, rng, args.configs)
-  print(f"softmax: {args.configs} configs, {n} int8 elements (x2 with int16 out) + float: OK")
+  n8, n16, nf = verify_softmax(m, rng, args.configs)
+  print(f"softmax: {args.configs} configs: {n8} int8->int8, {n16} int8->int16, "
+        f"{nf} float elements: OK")
   for op in ("logistic", "tanh"):
     n = verify_eltwise(m, rng, op, args.configs)
     print(f"{op}: {args.configs} configs x 256 int8 inputs + float: OK ({n} elements)")

@@ -71,11 +71,12 @@ static void Emit() {
   state = 12345;
   for (int i = 0; i < 64; ++i) {
     int32_t a;
-    if (i < 11) {
+    if (i < 13) {
       // Includes Q5 values beyond -16 (the exp(-16) barrel stage).
-      const int32_t fixed[11] = {0, 1, -1, 1 << 27, -(1 << 27), INT32_MAX,
+      const int32_t fixed[13] = {0, 1, -1, 1 << 27, -(1 << 27), INT32_MAX,
                                  INT32_MIN + 1, 3 << 25, -(17 << 26),
-                                 -(20 << 26) + 12345, -(31 << 26) - 777};
+                                 -(20 << 26) + 12345, -(31 << 26) - 777,
+                                 -1095153038, -1077474302};
       a = fixed[i];
     } else {
       const uint32_t r = Next();
