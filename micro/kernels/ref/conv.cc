@@ -15,18 +15,21 @@ void Conv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant, const Sh
                         const int8_t* in, const Shape4& fs,
                         const int8_t* filter, const int32_t* bias,
                         const Shape4& os, int8_t* out) {
-  const int in_ch = is.c;
-  const int group_ch = fs.c;  // == in_ch unless grouped
-  const int groups = in_ch / group_ch;
+  const int group_ch = fs.c;  // == in channels unless grouped
+  const int groups = is.c / group_ch;
   const int out_per_group = os.c / groups;
+  const int filter_stride = fs.h * fs.w * fs.c;  // one output channel
   for (int b = 0; b < os.n; ++b) {
     for (int oy = 0; oy < os.h; ++oy) {
       const int iy0 = oy * p.stride_h - p.pad_h;
       for (int ox = 0; ox < os.w; ++ox) {
         const int ix0 = ox * p.stride_w - p.pad_w;
-        for (int oc = 0; oc < os.c; ++oc) {
+        int8_t* o = out + os.Offset(b, oy, ox, 0);
+        // Up to four output channels of one group per pass over the window.
+        for (int oc = 0; oc < os.c;) {
           const int g = oc / out_per_group;
-          int32_t acc = 0;
+          const int n = (g + 1) * out_per_group - oc >= 4 ? 4 : 1;
+          int32_t acc[4] = {0, 0, 0, 0};
           for (int ky = 0; ky < fs.h; ++ky) {
             const int iy = iy0 + p.dilation_h * ky;
             if (iy < 0 || iy >= is.h) continue;
@@ -35,16 +38,24 @@ void Conv2DPerChannelS8(const ConvParams& p, const ChannelQuant& quant, const Sh
               if (ix < 0 || ix >= is.w) continue;
               const int8_t* ip = in + is.Offset(b, iy, ix, g * group_ch);
               const int8_t* fp = filter + fs.Offset(oc, ky, kx, 0);
-              for (int ic = 0; ic < group_ch; ++ic) {
-                acc += static_cast<int32_t>(fp[ic]) * (ip[ic] + p.input_offset);
+              if (n == 4) {
+                for (int ic = 0; ic < group_ch; ++ic) {
+                  const int32_t v = ip[ic] + p.input_offset;
+                  acc[0] += fp[ic] * v;
+                  acc[1] += fp[filter_stride + ic] * v;
+                  acc[2] += fp[2 * filter_stride + ic] * v;
+                  acc[3] += fp[3 * filter_stride + ic] * v;
+                }
+              } else {
+                for (int ic = 0; ic < group_ch; ++ic) acc[0] += fp[ic] * (ip[ic] + p.input_offset);
               }
             }
           }
-          if (bias != nullptr) acc += bias[oc];
-          acc = quant.Apply(acc, oc);
-          acc += p.output_offset;
-          out[os.Offset(b, oy, ox, oc)] =
-              static_cast<int8_t>(Clamp(acc, p.act_min, p.act_max));
+          for (int k = 0; k < n; ++k, ++oc) {
+            int32_t a = acc[k] + (bias != nullptr ? bias[oc] : 0);
+            a = quant.Apply(a, oc) + p.output_offset;
+            o[oc] = static_cast<int8_t>(Clamp(a, p.act_min, p.act_max));
+          }
         }
       }
     }
