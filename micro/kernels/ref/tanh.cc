@@ -9,19 +9,7 @@ namespace mote::micro::ref {
 
 void TanhPrepareS8(float input_scale, int32_t input_zero_point,
                    TanhParamsS8* p) {
-  // input_scale * 2^(31 - 4): one input step in Q4.27 units.
-  const double real =
-      static_cast<double>(input_scale) *
-      static_cast<double>(int64_t{1} << (31 - kTanhInputIntegerBits));
-  int shift = 0;
-  const double fraction = frexp(real, &shift);
-  // As in TFLM, no renormalisation of a rounded-up 2^31 (cannot happen for a
-  // float scale, whose significand has 24 bits).
-  p->input_zero_point = input_zero_point;
-  p->input_multiplier = static_cast<int32_t>(
-      round(fraction * static_cast<double>(int64_t{1} << 31)));
-  p->input_left_shift = shift;
-  p->input_range_radius = CalculateInputRadius(kTanhInputIntegerBits, shift);
+  LogisticPrepareS8(input_scale, input_zero_point, p);
 }
 
 void TanhS8(const TanhParamsS8& p, int size, const int8_t* in, int8_t* out) {

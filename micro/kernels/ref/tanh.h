@@ -17,17 +17,13 @@
 
 #include <stdint.h>
 
+#include "micro/kernels/ref/logistic.h"
+
 namespace mote::micro::ref {
 
-struct TanhParamsS8 {
-  int32_t input_zero_point;    // in [-128, 127]
-  int32_t input_range_radius;  // |in - zp| >= radius saturates; >= 0
-  int32_t input_multiplier;    // Q31 significand of input_scale * 2^27
-  int32_t input_left_shift;    // its exponent (MultiplyByQuantizedMultiplier)
-};
-
-// Integer bits of the rescaled input (Q4.27).
-constexpr int kTanhInputIntegerBits = 4;
+// Same input rescaling as LOGISTIC (Q4.27, see logistic.h).
+using TanhParamsS8 = LogisticParamsS8;
+constexpr int kTanhInputIntegerBits = kLogisticInputIntegerBits;
 
 // REQUIRES: 2^-28 <= input_scale. The output quantization is implied, not
 // read: the result is in 1/128 steps with zero point 0 (what the TFLite
