@@ -19,6 +19,8 @@ has input_1.bin (kws_dscnn_hybrid has none and is skipped):
             so the figure includes the Python->C++ call overhead; the measured
             overhead of an empty pybind11 call is reported in `notes`
             (typically well under 1 µs, i.e. <1% of the smallest model).
+            The two runtimes' repetitions are interleaved so that load changes
+            hit both; the load average is reported (noisy if the machine is busy).
   ratio     tflm_us / mote_us (> 1: mote is faster).
   tflm_cpp_us   the manifest's tflm_invoke_median_us (C++ TFLM reference
             kernels, g++ -O2, measured when the golden files were made; other
@@ -37,8 +39,10 @@ Which TFLM kernels does the pip package run?  The reference kernels.
 GCC 14.2.1) embeds only tensorflow/lite/micro/kernels/*.cc sources and
 tflite::reference_ops / reference_integer_ops symbols; there are no CMSIS-NN
 (arm_*), Xtensa/HiFi or other optimized-kernel symbols (the only vendor op,
-ETHOSU, is a registration stub).  It is compiled for baseline x86-64 (SSE2, no
--march=native), so compiler auto-vectorization is all the "optimization" it has.
+ETHOSU, is a registration stub).  It is compiled for generic manylinux x86-64
+(no AVX in the kernels: ymm registers appear only in a few tensor_utils
+quantize helpers), so compiler auto-vectorization is all the "optimization" the
+kernels get.
 The golden outputs (TFLM commit 90b983c2b3f1, reference kernels) are reproduced
 bit-exactly by this package (tests/oracle/tflm_diff.py --golden).
 
@@ -85,14 +89,10 @@ def mote_cmd(mote, args, timeout=600):
     return r.stdout
 
 
-def mote_bench(mote, model, inp, runs, repeats):
-    medians = []
-    last = None
-    for _ in range(repeats):
-        last = last_json_line(mote_cmd(mote, ["run", model, "--input", inp,
-                                              "--bench", str(runs), "--json"]))
-        medians.append(float(last["median_us"]))
-    return min(medians), last
+def mote_bench_once(mote, model, inp, runs):
+    res = last_json_line(mote_cmd(mote, ["run", model, "--input", inp,
+                                         "--bench", str(runs), "--json"]))
+    return float(res["median_us"]), res
 
 
 def mote_exact(mote, model, inp, expected_path, out_dtype, tmpdir):
@@ -105,28 +105,30 @@ def mote_exact(mote, model, inp, expected_path, out_dtype, tmpdir):
     return msg is None, msg
 
 
-def tflm_bench(model_bytes, inp, runs, warmup, repeats):
-    interp = tflm_diff.new_interpreter(model_bytes)
-    ins, outs = tflm_diff.tensor_details(interp)
-    if len(ins) != 1:
-        raise RuntimeError("golden inputs cover single-input models only")
-    x = np.fromfile(inp, dtype=ins[0]["dtype"]).reshape(ins[0]["shape"])
-    interp.set_input(x, 0)
-    invoke = interp._interpreter.Invoke  # the pybind11 call, minus one wrapper layer
-    clock = time.perf_counter_ns
-    for _ in range(warmup):
-        invoke()
-    medians, mins, maxs = [], [], []
-    for _ in range(repeats):
+class TflmBench:
+    """A TFLM interpreter with input_1 set and warmed up; once() times one repetition."""
+
+    def __init__(self, model_bytes, inp, warmup):
+        interp = tflm_diff.new_interpreter(model_bytes)
+        ins, outs = tflm_diff.tensor_details(interp)
+        if len(ins) != 1:
+            raise RuntimeError("golden inputs cover single-input models only")
+        x = np.fromfile(inp, dtype=ins[0]["dtype"]).reshape(ins[0]["shape"])
+        interp.set_input(x, 0)
+        self.interp = interp
+        self.invoke = interp._interpreter.Invoke  # the pybind11 call, minus one wrapper layer
+        self.out_dtype = outs[0]["dtype"]
+        for _ in range(warmup):
+            self.invoke()
+
+    def once(self, runs):
+        invoke, clock = self.invoke, time.perf_counter_ns
         ts = []
         for _ in range(runs):
             t0 = clock()
             invoke()
             ts.append(clock() - t0)
-        medians.append(statistics.median(ts) / 1e3)
-        mins.append(min(ts) / 1e3)
-        maxs.append(max(ts) / 1e3)
-    return min(medians), min(mins), max(maxs), outs[0]["dtype"]
+        return statistics.median(ts) / 1e3, min(ts) / 1e3, max(ts) / 1e3
 
 
 def python_overhead_us(n=20000):
@@ -187,6 +189,7 @@ def main(argv=None):
         print(f"error: no golden models in {golden_dir}", file=sys.stderr)
         return 2
 
+    load0 = os.getloadavg()[0]
     pyb_us, timer_us = python_overhead_us()
     tmpdir = tempfile.mkdtemp(prefix="golden_vs_tflm_")
     rows = []
@@ -199,17 +202,18 @@ def main(argv=None):
                "tflm_py_arena": None, "exact": None, "errors": []}
         with open(model, "rb") as f:
             model_bytes = f.read()
+        tflm = None
+        out_dtype = None
         try:
-            tus, tmin, tmax, out_dtype = tflm_bench(model_bytes, inp, args.runs, args.warmup,
-                                                    args.repeats)
-            row.update(tflm_us=tus, tflm_min_us=tmin, tflm_max_us=tmax)
+            tflm = TflmBench(model_bytes, inp, args.warmup)
+            out_dtype = tflm.out_dtype
         except Exception as e:  # noqa: BLE001 - report and continue
-            out_dtype = None
             row["errors"].append(f"tflm: {e}")
         try:
             row["tflm_py_arena"] = tflm_arena.tflm_arena(model_bytes)["arena_used_bytes"]
         except Exception as e:  # noqa: BLE001
             row["errors"].append(f"tflm arena: {e}")
+        run_mote = mote_ok
         if not mote_ok:
             row["errors"].append(f"mote: {args.mote} not found")
         else:
@@ -227,12 +231,29 @@ def main(argv=None):
                         row["errors"].append(f"mote output_1 differs: {msg}")
                 except Exception as e:  # noqa: BLE001
                     row["errors"].append(f"mote run: {e}")
-            try:
-                mus, last = mote_bench(args.mote, model, inp, args.runs, args.repeats)
-                row.update(mote_us=mus, mote_min_us=last.get("min_us"),
-                           mote_max_us=last.get("max_us"), mote_runs=last.get("runs"))
-            except Exception as e:  # noqa: BLE001
-                row["errors"].append(f"mote bench: {e}")
+        # Interleave the two runtimes' repetitions so that load changes on the
+        # machine hit both; report the lowest median of each.
+        mote_meds, tflm_meds = [], []
+        for _ in range(args.repeats):
+            if run_mote:
+                try:
+                    med, last = mote_bench_once(args.mote, model, inp, args.runs)
+                    mote_meds.append(med)
+                    row.update(mote_min_us=last.get("min_us"), mote_max_us=last.get("max_us"),
+                               mote_runs=last.get("runs"))
+                except Exception as e:  # noqa: BLE001
+                    row["errors"].append(f"mote bench: {e}")
+                    run_mote = False
+            if tflm is not None:
+                med, tmin, tmax = tflm.once(args.runs)
+                tflm_meds.append(med)
+                row.update(tflm_min_us=tmin, tflm_max_us=tmax)
+        if mote_meds:
+            row["mote_us"] = min(mote_meds)
+            row["mote_us_repeats"] = mote_meds
+        if tflm_meds:
+            row["tflm_us"] = min(tflm_meds)
+            row["tflm_us_repeats"] = tflm_meds
         if row["mote_us"] and row["tflm_us"]:
             row["ratio"] = row["tflm_us"] / row["mote_us"]
         if row["mote_arena"] and row["tflm_arena"]:
@@ -242,7 +263,7 @@ def main(argv=None):
 
     notes = {
         "tflm_kernels": "tflite-micro pip package: TFLM reference kernels (no CMSIS-NN/"
-                        "optimized kernels), GCC 14.2.1 via Bazel, baseline x86-64",
+                        "optimized kernels), GCC 14.2.1 via Bazel, generic x86-64",
         "tflm_version": tflm_arena._version(),
         "tflm_timing": (f"perf_counter_ns around the pybind11 Invoke() call; median of "
                         f"{args.runs} after {args.warmup} warm-up, lowest of {args.repeats} "
@@ -257,6 +278,7 @@ def main(argv=None):
                  "tflm_arena_used_bytes; tflm_py_arena = pip wrapper RecordingMicroAllocator",
         "machine": f"{platform.machine()} {_cpu_name()}, {os.cpu_count()} CPUs, "
                    f"Python {platform.python_version()}",
+        "loadavg_1min_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
     }
     doc = {"benchmark": "golden_vs_tflm", "runs": args.runs, "models": rows, "notes": notes}
     if args.json:
@@ -278,6 +300,9 @@ def main(argv=None):
         print(f"notes: TFLM = {notes['tflm_kernels']}; tflm_us includes Python call overhead "
               f"(~{pyb_us:.2f} us per pybind11 call, timer {timer_us:.2f} us); tflm_cpp = "
               f"manifest C++ figure (other run).")
+        busy = max(load0, os.getloadavg()[0])
+        if busy > 0.75 * (os.cpu_count() or 1):
+            print(f"warning: load average {busy:.1f} on {os.cpu_count()} CPUs; timings are noisy")
     if args.strict and any(r["errors"] for r in rows):
         return 1
     return 0

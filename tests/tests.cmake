@@ -14,6 +14,11 @@ foreach(m IN LISTS MOTE_ORACLE_MODELS)
   add_test(NAME oracle_tflm_${m}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/tflm_diff.py
                    ${MOTE_SHARED_DIR}/models/${m}.tflite --mote $<TARGET_FILE:mote>
-                   --count 100 --seed 1 --jobs 2 --golden ${MOTE_SHARED_DIR}/golden)
+                   --count 100 --seed 1 --jobs 2 --golden ${MOTE_SHARED_DIR}/golden --check-inspect)
   set_tests_properties(oracle_tflm_${m} PROPERTIES LABELS oracle TIMEOUT 900)
 endforeach()
+add_test(NAME oracle_tflm_kws_dscnn_hybrid_refused
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/tflm_diff.py
+                 ${MOTE_SHARED_DIR}/models/kws_dscnn_hybrid.tflite --mote $<TARGET_FILE:mote>
+                 --expect-refuse)
+set_tests_properties(oracle_tflm_kws_dscnn_hybrid_refused PROPERTIES LABELS oracle)

@@ -71,7 +71,12 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
     p.output_offset = out.zero_point;
     if (Status s = ctx.ActivationRangeS8(act, out, &p.act_min, &p.act_max); s != Status::kOk)
       return s;
-    if (Status s = ChannelMultipliers(ctx, out_ch, false, &d->quant);
+    const int k = depthwise ? fs.h * fs.w : fs.h * fs.w * fs.c;  // products per output
+    if (Status s = ExpectAccumulatorFits(ctx, in, filter, 0, bias, out_ch, k,
+                                         depthwise ? 1 : k, depthwise ? fs.c : 1);
+        s != Status::kOk)
+      return s;
+    if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant);
         s != Status::kOk)
       return s;
   }

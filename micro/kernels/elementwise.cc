@@ -39,6 +39,10 @@ Status PrepareBinary(PrepareContext& ctx, bool is_add) {
   if (Status s = ctx.ExpectQuantized(out, "output"); s != Status::kOk) return s;
   int32_t lo, hi;
   if (Status s = ctx.ActivationRangeS8(act, out, &lo, &hi); s != Status::kOk) return s;
+  const double max_in = a.scale > b.scale ? a.scale : b.scale;
+  const double real = is_add ? 2.0 * max_in / ((1 << 20) * static_cast<double>(out.scale))
+                             : static_cast<double>(a.scale) * b.scale / out.scale;
+  if (Status s = ExpectRequantScale(ctx, real, "output"); s != Status::kOk) return s;
   if (is_add)
     ref::AddPrepareS8(a.scale, a.zero_point, b.scale, b.zero_point, out.scale,
                       out.zero_point, lo, hi, &d->add);
@@ -108,6 +112,11 @@ Status PrepareRelu(PrepareContext& ctx) {
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
   const Tensor& in = ctx.input(0);
   const Tensor& out = ctx.output(0);
+  if (in.type == DType::kInt8) {
+    if (Status s = ExpectRequantScale(ctx, static_cast<double>(in.scale) / out.scale, "output");
+        s != Status::kOk)
+      return s;
+  }
   if (in.type == DType::kInt8)
     ref::ReluPrepareS8(in.scale, in.zero_point, out.scale, out.zero_point, &d->q);
   ctx.node().params = d;
@@ -129,12 +138,10 @@ Status PrepareRelu6(PrepareContext& ctx) {
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
   const Tensor& in = ctx.input(0);
   if (in.type == DType::kInt8) {
-    const Tensor& out = ctx.output(0);
-    if (in.scale != out.scale || in.zero_point != out.zero_point)
-      return ctx.Error(Status::kBadModel, "int8 RELU6 needs equal input and output quantization");
+    // As TFLM: clamp in the input's quantization, whatever the output's.
     d->zero = in.zero_point;
-    const int32_t six = in.zero_point + static_cast<int32_t>(ref::RoundAway(6.0f / in.scale));
-    d->six = six > 127 ? 127 : six;
+    const float six = ref::RoundAway(6.0f / in.scale) + static_cast<float>(in.zero_point);
+    d->six = six > 127.0f ? 127 : static_cast<int32_t>(six);
   }
   ctx.node().params = d;
   return Status::kOk;
@@ -162,6 +169,9 @@ Status PrepareQuantize(PrepareContext& ctx) {
   if (out.per_channel)
     return ctx.Error(Status::kUnsupportedType, "per-channel QUANTIZE output is not supported");
   if (in_type == DType::kInt8) {
+    if (Status s = ExpectRequantScale(ctx, static_cast<double>(in.scale) / out.scale, "output");
+        s != Status::kOk)
+      return s;
     auto* p = ctx.New<ref::RequantizeParams>();
     if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
     ref::RequantizePrepare(in.scale, in.zero_point, out.scale, out.zero_point, p);

@@ -33,9 +33,9 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
     return ctx.Error(Status::kShapeMismatch, "input of ", in.elements(),
                      " elements is not a multiple of the weights depth ", d->depth);
   d->batches = in.elements() / d->depth;
-  if (out.elements() != d->batches * d->units)
+  if (out.elements() != int64_t{d->batches} * d->units)
     return ctx.Error(Status::kShapeMismatch, "output has ", out.elements(),
-                     " elements, expected ", d->batches * d->units);
+                     " elements, expected ", int64_t{d->batches} * d->units);
   if (bias != nullptr && bias->elements() != d->units)
     return ctx.Error(Status::kShapeMismatch, "bias has ", bias->elements(),
                      " elements, expected ", d->units);
@@ -51,9 +51,11 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
     if (Status s = ctx.ActivationRangeS8(act, out, &d->p.act_min, &d->p.act_max);
         s != Status::kOk)
       return s;
-    // TFLite's per-tensor path rounds input_scale * weight_scale to float.
-    const bool per_tensor = !w.per_channel;
-    if (Status s = ChannelMultipliers(ctx, d->units, per_tensor, &d->quant);
+    if (Status s = ExpectAccumulatorFits(ctx, in, w, d->p.weights_offset, bias, d->units,
+                                         d->depth, d->depth, 1);
+        s != Status::kOk)
+      return s;
+    if (Status s = ChannelMultipliers(ctx, d->units, &d->quant);
         s != Status::kOk)
       return s;
   }

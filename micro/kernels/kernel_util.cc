@@ -4,8 +4,7 @@
 
 namespace mote::micro {
 
-Status ChannelMultipliers(PrepareContext& ctx, int channels, bool float_product,
-                          ref::ChannelQuant* quant) {
+Status ChannelMultipliers(PrepareContext& ctx, int channels, ref::ChannelQuant* quant) {
   const Tensor& input = ctx.input(0);
   const Tensor& output = ctx.output(0);
   int num_scales = 0;
@@ -23,11 +22,11 @@ Status ChannelMultipliers(PrepareContext& ctx, int channels, bool float_product,
   quant->shift = shift;
   for (int c = 0; c < n; ++c) {
     const float fs = scales[c];
-    const double product = float_product
-                               ? static_cast<double>(input.scale * fs)
-                               : static_cast<double>(input.scale) * static_cast<double>(fs);
+    const double product = static_cast<double>(input.scale) * static_cast<double>(fs);
+    const double real = product / static_cast<double>(output.scale);
+    if (Status s = ExpectRequantScale(ctx, real, "output channel"); s != Status::kOk) return s;
     int s = 0;
-    ref::QuantizeMultiplier(product / static_cast<double>(output.scale), &mult[c], &s);
+    ref::QuantizeMultiplier(real, &mult[c], &s);
     shift[c] = s;
   }
   return Status::kOk;
@@ -51,11 +50,48 @@ Status CheckWeightedOpTypes(PrepareContext& ctx, const Tensor& input,
                      " is not supported (int8 or float32)");
   if (Status s = ctx.ExpectType(filter, "filter", DType::kInt8); s != Status::kOk) return s;
   if (Status s = ctx.ExpectType(output, "output", DType::kInt8); s != Status::kOk) return s;
-  if (bias != nullptr)
+  if (bias != nullptr) {
     if (Status s = ctx.ExpectType(*bias, "bias", DType::kInt32); s != Status::kOk) return s;
+    // Its values bound the accumulator (ExpectAccumulatorFits).
+    if (!bias->is_const) return ctx.Error(Status::kUnsupportedOp, "int32 bias must be constant");
+  }
   if (Status s = ctx.ExpectQuantized(input, "input"); s != Status::kOk) return s;
   if (Status s = ctx.ExpectQuantized(filter, "filter"); s != Status::kOk) return s;
   return ctx.ExpectQuantized(output, "output");
+}
+
+Status ExpectAccumulatorFits(PrepareContext& ctx, const Tensor& input, const Tensor& weights,
+                             int32_t weights_offset, const Tensor* bias, int channels, int k,
+                             int channel_stride, int k_stride) {
+  const int64_t zp = input.zero_point;
+  const int64_t max_in = 127 - zp > 128 + zp ? 127 - zp : 128 + zp;  // max |x - zp|, int8 x
+  const int64_t w_off = weights_offset < 0 ? -int64_t{weights_offset} : weights_offset;
+  const int8_t* w = weights.is_const ? weights.as<int8_t>() : nullptr;
+  const int32_t* b = bias != nullptr ? bias->as<int32_t>() : nullptr;
+  for (int c = 0; c < channels; ++c) {
+    int64_t sum = 0;  // sum of |w + weights_offset| over the channel
+    if (w == nullptr) {
+      sum = int64_t{k} * (128 + w_off);
+    } else {
+      const int8_t* wc = w + static_cast<int64_t>(c) * channel_stride;
+      for (int j = 0; j < k; ++j) {
+        const int32_t v = wc[static_cast<int64_t>(j) * k_stride] + weights_offset;
+        sum += v < 0 ? -v : v;
+      }
+    }
+    const int64_t bias_abs = b == nullptr ? 0 : (b[c] < 0 ? -int64_t{b[c]} : b[c]);
+    if (sum * max_in + bias_abs > INT32_MAX)
+      return ctx.Error(Status::kBadModel, "output channel ", c,
+                       " can overflow the int32 accumulator (bias ", b == nullptr ? 0 : b[c],
+                       ", weights sum ", sum, ")");
+  }
+  return Status::kOk;
+}
+
+Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what) {
+  if (real < 1073741824.0) return Status::kOk;  // 2^30; also false for NaN
+  return ctx.Error(Status::kBadModel, what,
+                   " requantization scale is 2^30 or more: the quantization scales are broken");
 }
 
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect, int n) {

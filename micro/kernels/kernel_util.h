@@ -9,18 +9,31 @@ namespace mote::micro {
 
 // Output requantization of an int8 conv / depthwise / FC: the multiplier of
 // (input_scale * filter_scale[c]) / output_scale, one per channel for a
-// per-channel filter, a single one for a per-tensor filter. With
-// `float_product` the product input_scale * filter_scale is rounded to float
-// first (TFLite's per-tensor fully connected path). Allocates the arrays.
+// per-channel filter, a single one for a per-tensor filter, computed in
+// double from the float scales as TFLM does. Allocates the arrays.
 // The filter is input 1 of the node.
-Status ChannelMultipliers(PrepareContext& ctx, int channels, bool float_product,
-                          ref::ChannelQuant* quant);
+Status ChannelMultipliers(PrepareContext& ctx, int channels, ref::ChannelQuant* quant);
 
 // Rejects float-input ops with integer weights (dynamic-range models) and
 // checks that the int8 path has int8 filter/output and int32 bias.
 Status CheckWeightedOpTypes(PrepareContext& ctx, const Tensor& input,
                             const Tensor& filter, const Tensor* bias,
                             const Tensor& output);
+
+// int8 conv / depthwise / FC: rejects weights and bias with which the int32
+// accumulator of some output channel could overflow for some input, i.e.
+// sum_k |w[c,k] + weights_offset| * max|x - input_zero_point| + |bias[c]|
+// > INT32_MAX. Channel c's k weights are at c * channel_stride + j * k_stride
+// (non-constant weights count as |w| = 128). REQUIRES bias (if any) constant
+// with `channels` elements.
+Status ExpectAccumulatorFits(PrepareContext& ctx, const Tensor& input, const Tensor& weights,
+                             int32_t weights_offset, const Tensor* bias, int channels, int k,
+                             int channel_stride, int k_stride);
+
+// Rejects a requantization scale `real` (e.g. input_scale * filter_scale /
+// output_scale) of 2^30 or more: QuantizeMultiplier() would give a shift the
+// integer kernels cannot apply (a shift of 32+ bits is undefined behaviour).
+Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what);
 
 // Checks out's dims equal `expect` (rank n).
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect,

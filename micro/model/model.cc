@@ -133,11 +133,16 @@ Status Model::Quantization(const FbTable& t, uint32_t index, TensorView* out,
       return Fail(err, Status::kBadModel, "tensor ", index, " scale ", i,
                   " is not a positive finite number");
   }
+  // Zero points must fit the tensor's type (kernels subtract them in int32).
+  int64_t zp_min = -32768, zp_max = 65535;
+  if (out->type == DType::kInt8) zp_min = -128, zp_max = 127;
+  if (out->type == DType::kUInt8) zp_min = 0, zp_max = 255;
+  if (out->type == DType::kInt16) zp_max = 32767;
   for (uint32_t i = 0; i < zps.length; ++i) {
     const int64_t z = fb_.I64At(zps, i);
-    if (z < -32768 || z > 65535)
+    if (z < zp_min || z > zp_max)
       return Fail(err, Status::kBadModel, "tensor ", index, " zero point ", z,
-                  " out of range");
+                  " out of range for ", DTypeName(out->type));
     if (z != 0) out->zero_points_all_zero = false;
   }
   out->zero_point = zps.length > 0 ? static_cast<int32_t>(fb_.I64At(zps, 0)) : 0;

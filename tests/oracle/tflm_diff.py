@@ -278,6 +278,8 @@ def run_mote(mote, model, in_paths, out_paths, timeout):
                            timeout=timeout, text=True, errors="replace")
     except subprocess.TimeoutExpired:
         return f"mote timed out after {timeout}s", cmd
+    except OSError as e:  # e.g. the binary is being relinked
+        return f"cannot start mote: {e}", cmd
     if r.returncode != 0:
         return f"mote {describe_exit(r.returncode)}: {first_line(r.stderr or r.stdout)}", cmd
     missing = [p for p in out_paths if not os.path.exists(p)]
@@ -377,6 +379,22 @@ def main(argv=None):
     ap.add_argument("--expect-refuse", action="store_true")
     args = ap.parse_args(argv)
 
+    # Run a snapshot of the mote binary, so that a rebuild during the run does
+    # not mix two binaries (or fail with "text file busy").
+    args.mote_exec = args.mote
+    snap = None
+    if not args.tflm_only and os.path.isfile(args.mote) and os.access(args.mote, os.X_OK):
+        snap = tempfile.mkdtemp(prefix="tflm_diff_bin_")
+        args.mote_exec = os.path.join(snap, "mote")
+        shutil.copy2(args.mote, args.mote_exec)
+    try:
+        return _main_models(args)
+    finally:
+        if snap:
+            shutil.rmtree(snap, ignore_errors=True)
+
+
+def _main_models(args):
     rc = 0
     for model in args.model:
         name = os.path.basename(model)
@@ -478,11 +496,11 @@ def _main(args, model, name, workdir):
 
     problems = []
     if args.check_inspect:
-        problems += [f"inspect: {p}" for p in check_inspect(args.mote, model_path, in_details,
+        problems += [f"inspect: {p}" for p in check_inspect(args.mote_exec, model_path, in_details,
                                                              out_details)]
 
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
-        results = list(ex.map(lambda j: run_mote(args.mote, model_path, j[0], j[1], args.timeout),
+        results = list(ex.map(lambda j: run_mote(args.mote_exec, model_path, j[0], j[1], args.timeout),
                               jobs))
 
     equal = 0
@@ -518,7 +536,7 @@ def _main(args, model, name, workdir):
             print(f"  mote failed on {sum(errors.values())} inputs; most common: "
                   f"{common[0]} (x{common[1]})")
         keep = True
-        print(f"  reproduce: {' '.join(cmd)}   (TFLM output: tflm_*.bin in {workdir})")
+        print(f"  reproduce: {' '.join([args.mote] + cmd[1:])}   (TFLM output: tflm_*.bin in {workdir})")
     if not keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
@@ -546,7 +564,7 @@ def _expect_refuse(args, model, name, model_bytes):
             with open(p, "wb") as f:
                 f.write(b"\0" * n)
         outs = [os.path.join(workdir, f"out_{j}.bin") for j in range(len(out_sizes))]
-        err, _ = run_mote(args.mote, os.path.abspath(model), ins, outs, args.timeout)
+        err, _ = run_mote(args.mote_exec, os.path.abspath(model), ins, outs, args.timeout)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if err is None:
