@@ -82,11 +82,17 @@ Status PrepareLogistic(PrepareContext& ctx) {
   if (Status s = ExpectOutputQuant(ctx, 256, -128); s != Status::kOk) return s;
   const Tensor& in = ctx.input(0);
   if (in.type == DType::kInt8) {
+    // in.scale * 2^27 must give a shift in 0..31 (as for TANH).
+    if (in.scale < 1.0f / (1 << 28))
+      return ctx.Error(Status::kBadModel, "input scale is too small");
+    if (Status s = ExpectRequantScale(ctx, in.scale * 134217728.0, "input"); s != Status::kOk)
+      return s;
     auto* p = ctx.New<ref::LogisticParamsS8>();
     if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
     ref::LogisticPrepareS8(in.scale, in.zero_point, p);
     ctx.node().params = p;
   }
+  ctx.AllowInPlace(0, 0);  // element-wise
   return Status::kOk;
 }
 
@@ -107,11 +113,14 @@ Status PrepareTanh(PrepareContext& ctx) {
   if (in.type == DType::kInt8) {
     if (in.scale < 1.0f / (1 << 28))
       return ctx.Error(Status::kBadModel, "input scale is too small");
+    if (Status s = ExpectRequantScale(ctx, in.scale * 134217728.0, "input"); s != Status::kOk)
+      return s;
     auto* p = ctx.New<ref::TanhParamsS8>();
     if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
     ref::TanhPrepareS8(in.scale, in.zero_point, p);
     ctx.node().params = p;
   }
+  ctx.AllowInPlace(0, 0);  // element-wise
   return Status::kOk;
 }
 

@@ -60,6 +60,9 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
   if (Status s = ExpectDims(ctx, out, expect, 4); s != Status::kOk) return s;
   p.pad_h = ref::LeadingPadding(is.h, fs.h, p.stride_h, p.dilation_h, oh);
   p.pad_w = ref::LeadingPadding(is.w, fs.w, p.stride_w, p.dilation_w, ow);
+  const uint32_t elem = in.type == DType::kInt8 ? 1 : 4;
+  ctx.AllowInPlace(0, SlidingWindowGap(is, out.Shape4(), p.stride_h, p.stride_w, p.pad_h,
+                                       p.pad_w, elem, elem));
   if (in.type == DType::kFloat32) {
     if (Status s = ctx.ActivationRangeF32(act, &p.act_min_f, &p.act_max_f); s != Status::kOk)
       return s;

@@ -33,6 +33,12 @@ Status PrepareBinary(PrepareContext& ctx, bool is_add) {
   if (!same) return ctx.Error(Status::kShapeMismatch, "output shape is not the broadcast shape");
   const uint8_t act = ctx.OptionU8(0, 0);  // AddOptions/MulOptions field 0
   ctx.node().params = d;
+  // Same-shape input: element i is read before output element i is written.
+  if (a.elements() == out.elements()) {
+    ctx.AllowInPlace(0, 0);
+  } else if (b.elements() == out.elements()) {
+    ctx.AllowInPlace(1, 0);
+  }
   if (a.type == DType::kFloat32) return ctx.ActivationRangeF32(act, &d->act_min_f, &d->act_max_f);
   if (Status s = ctx.ExpectQuantized(a, "input 0"); s != Status::kOk) return s;
   if (Status s = ctx.ExpectQuantized(b, "input 1"); s != Status::kOk) return s;
@@ -63,6 +69,8 @@ Status PrepareUnary(PrepareContext& ctx, DType in_type, DType out_type) {
     if (Status s = ctx.ExpectQuantized(ctx.input(0), "input"); s != Status::kOk) return s;
   if (out_type == DType::kInt8)
     if (Status s = ctx.ExpectQuantized(ctx.output(0), "output"); s != Status::kOk) return s;
+  // Element i is written after it is read; a narrower output never overtakes.
+  if (DTypeSize(out_type) <= DTypeSize(in_type)) ctx.AllowInPlace(0, 0);
   return Status::kOk;
 }
 

@@ -94,6 +94,30 @@ Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what) {
                    " requantization scale is 2^30 or more: the quantization scales are broken");
 }
 
+uint32_t SlidingWindowGap(const ref::Shape4& in, const ref::Shape4& out, int stride_h,
+                          int stride_w, int pad_h, int pad_w, uint32_t in_elem_bytes,
+                          uint32_t out_elem_bytes) {
+  const int64_t in_pixel = int64_t{in.c} * in_elem_bytes;
+  const int64_t out_pixel = int64_t{out.c} * out_elem_bytes;
+  // Walk output pixels backwards keeping the lowest input pixel any later
+  // window still reads; the gap is the largest overshoot of a write end.
+  int64_t lowest = INT64_MAX, gap = 0;
+  for (int64_t p = int64_t{out.n} * out.h * out.w - 1; p >= 0; --p) {
+    const int b = static_cast<int>(p / (int64_t{out.h} * out.w));
+    const int oy = static_cast<int>(p / out.w % out.h);
+    const int ox = static_cast<int>(p % out.w);
+    int iy = oy * stride_h - pad_h;
+    int ix = ox * stride_w - pad_w;
+    iy = iy < 0 ? 0 : (iy >= in.h ? in.h - 1 : iy);
+    ix = ix < 0 ? 0 : (ix >= in.w ? in.w - 1 : ix);
+    const int64_t first = (int64_t{b} * in.h + iy) * in.w + ix;
+    if (first < lowest) lowest = first;
+    const int64_t overshoot = (p + 1) * out_pixel - lowest * in_pixel;
+    if (overshoot > gap) gap = overshoot;
+  }
+  return gap > 0xffffffff ? 0xffffffffu : static_cast<uint32_t>(gap);
+}
+
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect, int n) {
   bool same = out.rank == n;
   for (int i = 0; same && i < n; ++i) same = out.dims[i] == expect[i];

@@ -3,6 +3,7 @@
 #define MOTE_MICRO_KERNELS_KERNEL_UTIL_H_
 
 #include "micro/kernels/ref/quant.h"
+#include "micro/kernels/ref/shape.h"
 #include "micro/runtime/tensor.h"
 
 namespace mote::micro {
@@ -34,6 +35,14 @@ Status ExpectAccumulatorFits(PrepareContext& ctx, const Tensor& input, const Ten
 // output_scale) of 2^30 or more: QuantizeMultiplier() would give a shift the
 // integer kernels cannot apply (a shift of 32+ bits is undefined behaviour).
 Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what);
+
+// Bytes by which the output of an NHWC sliding-window op (conv, depthwise,
+// pooling) must start below its input so that it can share the input's
+// memory: output pixels are written in order, each after its window was
+// read, and a window never reads below its top-left pixel.
+uint32_t SlidingWindowGap(const ref::Shape4& in, const ref::Shape4& out, int stride_h,
+                          int stride_w, int pad_h, int pad_w, uint32_t in_elem_bytes,
+                          uint32_t out_elem_bytes);
 
 // Checks out's dims equal `expect` (rank n).
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect,

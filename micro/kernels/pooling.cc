@@ -33,6 +33,9 @@ Status PreparePool(PrepareContext& ctx) {
   if (Status s = ExpectDims(ctx, out, expect, 4); s != Status::kOk) return s;
   p->pad_h = ref::LeadingPadding(is.h, p->filter_h, p->stride_h, 1, oh);
   p->pad_w = ref::LeadingPadding(is.w, p->filter_w, p->stride_w, 1, ow);
+  const uint32_t elem = in.type == DType::kInt8 ? 1 : 4;
+  ctx.AllowInPlace(0, SlidingWindowGap(is, out.Shape4(), p->stride_h, p->stride_w, p->pad_h,
+                                       p->pad_w, elem, elem));
   const uint8_t act = ctx.OptionU8(kPoolActivation, 0);
   if (in.type == DType::kInt8) {
     if (Status s = ctx.ExpectQuantized(in, "input"); s != Status::kOk) return s;

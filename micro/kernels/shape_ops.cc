@@ -21,6 +21,7 @@ Status PrepareCopy(PrepareContext& ctx) {
                      " elements, output has ", out.elements());
   if (in.type == DType::kInt8 && (in.scale != out.scale || in.zero_point != out.zero_point))
     return ctx.Error(Status::kBadModel, "input and output quantization differ");
+  ctx.AllowInPlace(0, 0);  // usually an alias; otherwise memmove copies
   return Status::kOk;
 }
 
@@ -79,7 +80,7 @@ Status PrepareConcatenation(PrepareContext& ctx) {
     return ctx.Error(Status::kBadModel, "axis ", axis, " out of range for rank ", out.rank);
   if (ctx.OptionU8(kConcatActivation, 0) != 0)
     return ctx.Error(Status::kUnsupportedOp, "fused activation is not supported");
-  int along = 0;
+  int64_t along = 0;
   for (int i = 0; i < ctx.num_inputs(); ++i) {
     if (!ctx.HasInput(i)) return ctx.Error(Status::kBadModel, "input ", i, " is missing");
     const Tensor& in = ctx.input(i);

@@ -109,26 +109,49 @@ Status Interpreter::PrepareNodes() {
   return Status::kOk;
 }
 
+namespace {
+
+bool IsModelInput(Model& m, uint32_t t) {
+  for (uint32_t i = 0; i < m.num_inputs(); ++i)
+    if (m.input(i) == static_cast<int32_t>(t)) return true;
+  return false;
+}
+
+bool IsModelOutput(Model& m, uint32_t t) {
+  for (uint32_t i = 0; i < m.num_outputs(); ++i)
+    if (m.output(i) == static_cast<int32_t>(t)) return true;
+  return false;
+}
+
+}  // namespace
+
 Status Interpreter::PlanActivations() {
-  // Lifetimes of every tensor that needs arena memory, indexed by tensor.
-  // Working arrays live temporarily in the free part of the arena.
-  const size_t need = num_tensors_ * (sizeof(PlanItem) + sizeof(uint16_t) * 2);
+  // Working arrays live temporarily in the free part of the arena: items,
+  // best offsets, item -> tensor and order (one each per planned tensor),
+  // tensor -> item (one per tensor).
+  uint32_t planned = 0;
+  for (uint32_t t = 0; t < num_tensors_; ++t)
+    if (!tensors_[t].is_const && tensors_[t].bytes != 0) ++planned;
+  const size_t need = planned * (sizeof(PlanItem) + sizeof(uint32_t) + sizeof(uint16_t) * 2) +
+                      num_tensors_ * sizeof(uint16_t);
   if (need + 8 > arena_.free_bytes())
     return Fail(&err_, Status::kArenaTooSmall, "arena too small to plan ",
                 num_tensors_, " tensors");
   uint8_t* scratch = arena_.base() + (8 - reinterpret_cast<uintptr_t>(arena_.base()) % 8) % 8;
   PlanItem* items = reinterpret_cast<PlanItem*>(scratch);
-  uint16_t* tensor_of = reinterpret_cast<uint16_t*>(items + num_tensors_);
-  uint16_t* order = tensor_of + num_tensors_;
+  uint32_t* best = reinterpret_cast<uint32_t*>(items + planned);
+  uint16_t* tensor_of = reinterpret_cast<uint16_t*>(best + planned);
+  uint16_t* order = tensor_of + planned;
+  uint16_t* item_of = order + planned;
+  constexpr uint16_t kNone = 0xffff;
   int n = 0;
   const int32_t end = static_cast<int32_t>(num_nodes_);
-  // first = -1 means "not yet seen".
   for (uint32_t t = 0; t < num_tensors_; ++t) {
+    item_of[t] = kNone;
     const Tensor& tr = tensors_[t];
     if (tr.is_const || tr.bytes == 0) continue;
-    int32_t first = -1, last = -1;
-    for (uint32_t i = 0; i < model_.num_inputs(); ++i)
-      if (model_.input(i) == static_cast<int32_t>(t)) first = 0, last = last < 0 ? 0 : last;
+    int32_t first = IsModelInput(model_, t) ? 0 : -1;  // -1: not yet seen
+    int32_t last = first;
     for (int32_t k = 0; k < end; ++k) {
       const Node& nd = nodes_[k];
       for (int j = 0; j < nd.num_outputs; ++j)
@@ -142,19 +165,37 @@ Status Interpreter::PlanActivations() {
           if (last < k) last = k;
         }
     }
-    for (uint32_t i = 0; i < model_.num_outputs(); ++i)
-      if (model_.output(i) == static_cast<int32_t>(t)) {
-        if (first < 0) first = 0;
-        last = end;
-      }
+    if (IsModelOutput(model_, t)) {
+      if (first < 0) first = 0;
+      last = end;
+    }
     if (first < 0) continue;  // unused tensor
-    items[n] = PlanItem{(tr.bytes + kTensorAlign - 1) / kTensorAlign * kTensorAlign, first,
-                        last, 0};
+    items[n] = PlanItem();
+    items[n].size = (tr.bytes + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
+    items[n].first = first;
+    items[n].last = last;
     tensor_of[n] = static_cast<uint16_t>(t);
+    item_of[t] = static_cast<uint16_t>(n);
     ++n;
   }
+  // In-place pairs: an op's output over an input that dies at that op (never
+  // a model input, which callers may read again after Invoke).
+  for (int32_t k = 0; k < end; ++k) {
+    const Node& nd = nodes_[k];
+    if (nd.inplace_input < 0 || nd.inplace_input >= nd.num_inputs || nd.num_outputs < 1) continue;
+    const int32_t in_t = nd.inputs[nd.inplace_input];
+    const int32_t out_t = nd.outputs[0];
+    if (in_t < 0 || item_of[in_t] == kNone || item_of[out_t] == kNone) continue;
+    PlanItem& in_item = items[item_of[in_t]];
+    PlanItem& out_item = items[item_of[out_t]];
+    if (in_item.last != k || out_item.first != k || IsModelInput(model_, in_t) ||
+        IsModelOutput(model_, in_t) || in_t == out_t)
+      continue;
+    out_item.overlap_with = item_of[in_t];
+    out_item.gap = (nd.inplace_gap + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
+  }
   lower_bound_ = PlanLowerBound(items, n);
-  const uint32_t total = PlanGreedy(items, n, order, kTensorAlign);
+  const uint32_t total = PlanBest(items, n, order, best, kTensorAlign);
   const size_t start = static_cast<size_t>(scratch - arena_.base());
   if (start + total > arena_.free_bytes() || start + need > arena_.free_bytes())
     return Fail(&err_, Status::kArenaTooSmall, "arena of ",

@@ -53,3 +53,56 @@ TEST(Planner, RandomPlansNeverOverlap) {
 
 }  // namespace
 }  // namespace mote::micro
+
+namespace mote::micro {
+namespace {
+
+TEST(Planner, InPlaceOutputSitsGapBelowItsInput) {
+  // A chain a -> b -> c -> d of 100-byte tensors; op k reads x_k, writes
+  // x_k+1 and allows its output to start 16 bytes below its input.
+  PlanItem items[4] = {{100, 0, 0}, {100, 0, 1}, {100, 1, 2}, {100, 2, 3}};
+  for (int i = 1; i < 4; ++i) {
+    items[i].overlap_with = i - 1;
+    items[i].gap = 16;
+  }
+  uint16_t order[4];
+  uint32_t best[4];
+  EXPECT_EQ(PlanBest(items, 4, order, best, 4), 148u);  // 100 + 3 * 16
+  for (int i = 1; i < 4; ++i) EXPECT_LE(items[i].offset + 16, items[i - 1].offset);
+  // Without the allowance two neighbours never share bytes.
+  for (int i = 1; i < 4; ++i) items[i].overlap_with = -1;
+  EXPECT_EQ(PlanBest(items, 4, order, best, 4), 200u);
+}
+
+TEST(Planner, InPlaceNeverOverlapsOtherLiveTensors) {
+  uint32_t seed = 99;
+  auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+  for (int trial = 0; trial < 200; ++trial) {
+    PlanItem items[16];
+    uint16_t order[16];
+    uint32_t best[16];
+    const int n = 2 + next() % 15;
+    for (int i = 0; i < n; ++i) {  // a chain with some side branches
+      items[i] = {4 + next() % 300, i, i + 1 + static_cast<int32_t>(next() % 2)};
+      if (i > 0 && items[i - 1].last == i && next() % 2) {
+        items[i].overlap_with = i - 1;
+        items[i].gap = next() % 64;
+      }
+    }
+    PlanBest(items, n, order, best, 4);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) {
+        if (i >= j || !Overlaps(items[i], items[j])) continue;
+        // The only allowed overlap: one writes over the other (its input),
+        // starting at least `gap` bytes below it.
+        const bool i_over_j = items[i].overlap_with == j &&
+                              items[i].offset + items[i].gap <= items[j].offset;
+        const bool j_over_i = items[j].overlap_with == i &&
+                              items[j].offset + items[j].gap <= items[i].offset;
+        EXPECT_TRUE(i_over_j || j_over_i) << "trial " << trial << " items " << i << "," << j;
+      }
+  }
+}
+
+}  // namespace
+}  // namespace mote::micro

@@ -59,9 +59,11 @@ struct Node {
   const int32_t* inputs = nullptr;
   const int32_t* outputs = nullptr;
   void* params = nullptr;
+  uint32_t inplace_gap = 0;    // see PrepareContext::AllowInPlace
   uint8_t num_inputs = 0;
   uint8_t num_outputs = 0;
   OpId op = OpId::kCount;
+  int8_t inplace_input = -1;
 };
 
 // Helpers for Eval: the i-th input/output tensor of a node.
@@ -84,6 +86,16 @@ class PrepareContext {
   bool HasInput(int i) const { return i < node_->num_inputs && node_->inputs[i] >= 0; }
   Tensor& input(int i) { return tensors_[node_->inputs[i]]; }
   Tensor& output(int i) { return tensors_[node_->outputs[i]]; }
+
+  // Declares that output 0 may share memory with input i while the op runs,
+  // provided output 0 starts at least `gap` bytes below input i: the op
+  // writes its output in increasing address order and never reads input
+  // bytes below (write position + gap). The planner uses this only when
+  // input i is not needed after this op.
+  void AllowInPlace(int i, uint32_t gap) {
+    node_->inplace_input = static_cast<int8_t>(i);
+    node_->inplace_gap = gap;
+  }
 
   // All scales of input i (per-channel quantization), read from the model;
   // nullptr if it has none. *n gets their count.
