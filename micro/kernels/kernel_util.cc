@@ -12,23 +12,29 @@ Status ChannelMultipliers(PrepareContext& ctx, int channels, ref::ChannelQuant* 
   if (scales == nullptr || (num_scales != 1 && num_scales != channels))
     return ctx.Error(Status::kBadModel, "filter has ", num_scales,
                      " scales for ", channels, " output channels");
-  quant->per_channel = num_scales != 1;
-  const int n = quant->per_channel ? channels : 1;
-  int32_t* mult = ctx.NewArray<int32_t>(n);
-  int32_t* shift = ctx.NewArray<int32_t>(n);
-  if (mult == nullptr || shift == nullptr)
-    return ctx.Error(Status::kArenaTooSmall, "no arena left for channel multipliers");
-  quant->mult = mult;
-  quant->shift = shift;
-  for (int c = 0; c < n; ++c) {
+  int32_t* pairs = nullptr;
+  if (num_scales != 1) {
+    pairs = ctx.NewArray<int32_t>(2 * channels);
+    if (pairs == nullptr)
+      return ctx.Error(Status::kArenaTooSmall, "no arena left for channel multipliers");
+  }
+  for (int c = 0; c < (pairs != nullptr ? channels : 1); ++c) {
     const float fs = scales[c];
     const double product = static_cast<double>(input.scale) * static_cast<double>(fs);
     const double real = product / static_cast<double>(output.scale);
     if (Status s = ExpectRequantScale(ctx, real, "output channel"); s != Status::kOk) return s;
-    int s = 0;
-    ref::QuantizeMultiplier(real, &mult[c], &s);
-    shift[c] = s;
+    int32_t mult = 0;
+    int shift = 0;
+    ref::QuantizeMultiplier(real, &mult, &shift);
+    if (pairs != nullptr) {
+      pairs[2 * c] = mult;
+      pairs[2 * c + 1] = shift;
+    } else {
+      quant->mult = mult;
+      quant->shift = shift;
+    }
   }
+  quant->per_channel = pairs;
   return Status::kOk;
 }
 

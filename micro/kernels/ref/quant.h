@@ -45,15 +45,17 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
-// Output requantization of conv-like ops: one multiplier/shift per output
-// channel, or a single pair for all channels (per_channel == false).
+// Output requantization of conv-like ops: one multiplier/shift pair per
+// output channel (`per_channel` holds them interleaved: m0, s0, m1, s1, ...),
+// or, when per_channel is null, the single pair `mult`, `shift`.
 struct ChannelQuant {
-  const int32_t* mult = nullptr;
-  const int32_t* shift = nullptr;
-  bool per_channel = true;
+  const int32_t* per_channel = nullptr;
+  int32_t mult = 0;
+  int32_t shift = 0;
   int32_t Apply(int32_t acc, int channel) const {
-    const int i = per_channel ? channel : 0;
-    return MultiplyByQuantizedMultiplier(acc, mult[i], shift[i]);
+    if (per_channel == nullptr) return MultiplyByQuantizedMultiplier(acc, mult, shift);
+    return MultiplyByQuantizedMultiplier(acc, per_channel[2 * channel],
+                                         per_channel[2 * channel + 1]);
   }
 };
 
