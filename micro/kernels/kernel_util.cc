@@ -12,29 +12,32 @@ Status ChannelMultipliers(PrepareContext& ctx, int channels, ref::ChannelQuant* 
   if (scales == nullptr || (num_scales != 1 && num_scales != channels))
     return ctx.Error(Status::kBadModel, "filter has ", num_scales,
                      " scales for ", channels, " output channels");
-  int32_t* pairs = nullptr;
-  if (num_scales != 1) {
-    pairs = ctx.NewArray<int32_t>(2 * channels);
-    if (pairs == nullptr)
+  const bool per_channel = num_scales != 1;
+  int32_t* mults = nullptr;
+  int8_t* shifts = nullptr;
+  if (per_channel) {
+    mults = ctx.NewArray<int32_t>(channels);
+    shifts = static_cast<int8_t*>(ctx.Allocate(static_cast<size_t>(channels)));
+    if (mults == nullptr || shifts == nullptr)
       return ctx.Error(Status::kArenaTooSmall, "no arena left for channel multipliers");
   }
-  for (int c = 0; c < (pairs != nullptr ? channels : 1); ++c) {
-    const float fs = scales[c];
-    const double product = static_cast<double>(input.scale) * static_cast<double>(fs);
+  for (int c = 0; c < (per_channel ? channels : 1); ++c) {
+    const double product = static_cast<double>(input.scale) * static_cast<double>(scales[c]);
     const double real = product / static_cast<double>(output.scale);
     if (Status s = ExpectRequantScale(ctx, real, "output channel"); s != Status::kOk) return s;
     int32_t mult = 0;
     int shift = 0;
-    ref::QuantizeMultiplier(real, &mult, &shift);
-    if (pairs != nullptr) {
-      pairs[2 * c] = mult;
-      pairs[2 * c + 1] = shift;
+    ref::QuantizeMultiplier(real, &mult, &shift);  // real < 2^30: shift in [-31, 30]
+    if (per_channel) {
+      mults[c] = mult;
+      shifts[c] = static_cast<int8_t>(shift);
     } else {
       quant->mult = mult;
       quant->shift = shift;
     }
   }
-  quant->per_channel = pairs;
+  quant->channel_mult = mults;
+  quant->channel_shift = shifts;
   return Status::kOk;
 }
 

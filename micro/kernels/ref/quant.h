@@ -45,17 +45,18 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
-// Output requantization of conv-like ops: one multiplier/shift pair per
-// output channel (`per_channel` holds them interleaved: m0, s0, m1, s1, ...),
-// or, when per_channel is null, the single pair `mult`, `shift`.
+// Output requantization of conv-like ops: per output channel, a multiplier
+// in `channel_mult` and a shift in `channel_shift` (shifts fit in int8: 5
+// bytes of arena per channel); when channel_mult is null, the single pair
+// `mult`, `shift` serves every channel.
 struct ChannelQuant {
-  const int32_t* per_channel = nullptr;
+  const int32_t* channel_mult = nullptr;
+  const int8_t* channel_shift = nullptr;
   int32_t mult = 0;
   int32_t shift = 0;
   int32_t Apply(int32_t acc, int channel) const {
-    if (per_channel == nullptr) return MultiplyByQuantizedMultiplier(acc, mult, shift);
-    return MultiplyByQuantizedMultiplier(acc, per_channel[2 * channel],
-                                         per_channel[2 * channel + 1]);
+    if (channel_mult == nullptr) return MultiplyByQuantizedMultiplier(acc, mult, shift);
+    return MultiplyByQuantizedMultiplier(acc, channel_mult[channel], channel_shift[channel]);
   }
 };
 
