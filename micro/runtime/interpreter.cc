@@ -125,6 +125,31 @@ bool IsModelOutput(Model& m, uint32_t t) {
 
 }  // namespace
 
+void Interpreter::Lifetime(uint32_t t, int32_t* first_out, int32_t* last_out) {
+  const int32_t end = static_cast<int32_t>(num_nodes_);
+  int32_t first = IsModelInput(model_, t) ? 0 : -1;  // -1: not yet seen
+  int32_t last = first;
+  for (int32_t k = 0; k < end; ++k) {
+    const Node& nd = nodes_[k];
+    for (int j = 0; j < nd.num_outputs; ++j)
+      if (nd.outputs[j] == static_cast<int32_t>(t)) {
+        if (first < 0) first = k;
+        if (last < k) last = k;
+      }
+    for (int j = 0; j < nd.num_inputs; ++j)
+      if (nd.inputs[j] == static_cast<int32_t>(t)) {
+        if (first < 0) first = 0;  // read before written: keep from start
+        if (last < k) last = k;
+      }
+  }
+  if (IsModelOutput(model_, t)) {
+    if (first < 0) first = 0;
+    last = end;
+  }
+  *first_out = first;
+  *last_out = last;
+}
+
 Status Interpreter::PlanActivations() {
   // Working arrays live temporarily in the free part of the arena: items,
   // best offsets, item -> tensor and order (one each per planned tensor),
@@ -150,25 +175,8 @@ Status Interpreter::PlanActivations() {
     item_of[t] = kNone;
     const Tensor& tr = tensors_[t];
     if (tr.is_const || tr.bytes == 0) continue;
-    int32_t first = IsModelInput(model_, t) ? 0 : -1;  // -1: not yet seen
-    int32_t last = first;
-    for (int32_t k = 0; k < end; ++k) {
-      const Node& nd = nodes_[k];
-      for (int j = 0; j < nd.num_outputs; ++j)
-        if (nd.outputs[j] == static_cast<int32_t>(t)) {
-          if (first < 0) first = k;
-          if (last < k) last = k;
-        }
-      for (int j = 0; j < nd.num_inputs; ++j)
-        if (nd.inputs[j] == static_cast<int32_t>(t)) {
-          if (first < 0) first = 0;  // read before written: keep from start
-          if (last < k) last = k;
-        }
-    }
-    if (IsModelOutput(model_, t)) {
-      if (first < 0) first = 0;
-      last = end;
-    }
+    int32_t first, last;
+    Lifetime(t, &first, &last);
     if (first < 0) continue;  // unused tensor
     items[n] = PlanItem();
     items[n].size = (tr.bytes + kTensorAlign - 1) / kTensorAlign * kTensorAlign;

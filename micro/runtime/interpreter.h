@@ -48,6 +48,11 @@ class Interpreter {
   size_t num_nodes() const { return num_nodes_; }
   const Tensor& tensor(size_t i) const { return tensors_[i]; }
   const Node& node(size_t i) const { return nodes_[i]; }
+  // Operators during which tensor t must hold its data: [*first, *last];
+  // *first = -1 if no operator uses it. Model outputs last to num_nodes().
+  void Lifetime(uint32_t t, int32_t* first, int32_t* last);
+  // Offset of a planned tensor's data in the arena (host tools, reports).
+  size_t ArenaOffset(const Tensor& t) const { return static_cast<size_t>(t.data - arena_.base()); }
   // Runs one node (for per-layer profiling). REQUIRES a successful
   // AllocateTensors() and i < num_nodes().
   void InvokeNode(size_t i);
