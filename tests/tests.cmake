@@ -22,3 +22,23 @@ add_test(NAME oracle_tflm_kws_dscnn_hybrid_refused
                  ${MOTE_SHARED_DIR}/models/kws_dscnn_hybrid.tflite --mote $<TARGET_FILE:mote>
                  --expect-refuse)
 set_tests_properties(oracle_tflm_kws_dscnn_hybrid_refused PROPERTIES LABELS oracle)
+
+# ---- libFuzzer: model reader + interpreter (tests/fuzz/) --------------------
+# Needs clang: cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang
+#   -DCMAKE_CXX_COMPILER=clang++ -DMOTE_FUZZ=ON && ninja -C build-fuzz model_fuzzer
+# or simply tests/fuzz/run_model_fuzzer.sh SECONDS (builds, seeds, runs).
+if(MOTE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "MOTE_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # The micro sources are compiled into the target itself, so they carry the
+  # coverage instrumentation and the sanitizers whatever MOTE_SANITIZE says.
+  set(MOTE_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+      -fno-omit-frame-pointer)
+  add_executable(model_fuzzer tests/fuzz/model_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  target_include_directories(model_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+  target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
+  set_target_properties(model_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
+# ---- end libFuzzer ------------------------------------------------------------

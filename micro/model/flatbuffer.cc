@@ -4,12 +4,12 @@ namespace mote::micro {
 
 bool FlatBuffer::Root(FbTable* out) {
   if (size_ < 8) {
-    Fail(err_, Status::kTruncated, "file is ", static_cast<int64_t>(size_),
+    Error(Status::kTruncated, "file is ", static_cast<int64_t>(size_),
          " bytes, too short for a FlatBuffer header");
     return false;
   }
   if (size_ > 0x7fffffffu) {
-    Fail(err_, Status::kBadModel, "file larger than 2 GiB");
+    Error(Status::kBadModel, "file larger than 2 GiB");
     return false;
   }
   return TableAt(Load<uint32_t>(0), "root table", out);
@@ -18,26 +18,26 @@ bool FlatBuffer::Root(FbTable* out) {
 bool FlatBuffer::TableAt(uint32_t pos, const char* what, FbTable* out) {
   *out = FbTable{};
   if (uint64_t{pos} + 4 > size_ || pos % 4 != 0) {
-    Fail(err_, Status::kTruncated, what, " at offset ", pos,
+    Error(Status::kTruncated, what, " at offset ", pos,
          " is outside the file or misaligned (file size ",
          static_cast<int64_t>(size_), ")");
     return false;
   }
   const int64_t vt = int64_t{pos} - Load<int32_t>(pos);
   if (vt < 0 || vt + 4 > static_cast<int64_t>(size_) || vt % 2 != 0) {
-    Fail(err_, Status::kBadModel, what, " at offset ", pos,
+    Error(Status::kBadModel, what, " at offset ", pos,
          " has its vtable outside the file (offset ", vt, ")");
     return false;
   }
   const uint16_t vt_size = Load<uint16_t>(static_cast<size_t>(vt));
   const uint16_t table_size = Load<uint16_t>(static_cast<size_t>(vt) + 2);
   if (vt_size < 4 || vt_size % 2 != 0 || vt + vt_size > static_cast<int64_t>(size_)) {
-    Fail(err_, Status::kBadModel, what, " at offset ", pos,
+    Error(Status::kBadModel, what, " at offset ", pos,
          " has a bad vtable size ", vt_size);
     return false;
   }
   if (table_size < 4 || uint64_t{pos} + table_size > size_) {
-    Fail(err_, Status::kTruncated, what, " at offset ", pos, " (", table_size,
+    Error(Status::kTruncated, what, " at offset ", pos, " (", table_size,
          " bytes) extends past the end of the file (size ",
          static_cast<int64_t>(size_), ")");
     return false;
@@ -61,7 +61,7 @@ bool FlatBuffer::FieldBytes(const FbTable& t, int field, uint32_t width,
   *pos = 0;
   if (off == 0) return true;
   if (off + width > t.size) {
-    Fail(err_, Status::kBadModel, "field ", field, " of the table at offset ",
+    Error(Status::kBadModel, "field ", field, " of the table at offset ",
          t.pos, " lies outside the table");
     return false;
   }
@@ -112,7 +112,7 @@ bool FlatBuffer::Follow(const FbTable& t, int field, const char* what,
   if (p == 0) return true;
   const uint64_t dest = uint64_t{p} + Load<uint32_t>(p);
   if (dest + 4 > size_) {
-    Fail(err_, Status::kTruncated, what, " referenced at offset ", p,
+    Error(Status::kTruncated, what, " referenced at offset ", p,
          " points past the end of the file (to ", static_cast<int64_t>(dest),
          ", size ", static_cast<int64_t>(size_), ")");
     return false;
@@ -134,19 +134,19 @@ bool FlatBuffer::TableField(const FbTable& t, int field, const char* what,
 bool FlatBuffer::Vector(uint32_t pos, uint32_t elem_size, const char* what,
                         FbVector* out) {
   if (pos % 4 != 0) {
-    Fail(err_, Status::kBadModel, what, " at offset ", pos, " is misaligned");
+    Error(Status::kBadModel, what, " at offset ", pos, " is misaligned");
     return false;
   }
   const uint32_t length = Load<uint32_t>(pos);
   const uint64_t end = uint64_t{pos} + 4 + uint64_t{length} * elem_size;
   if (end > size_) {
-    Fail(err_, Status::kTruncated, what, " at offset ", pos, " (", length,
+    Error(Status::kTruncated, what, " at offset ", pos, " (", length,
          " elements) extends past the end of the file (size ",
          static_cast<int64_t>(size_), ")");
     return false;
   }
   if (elem_size > 1 && (pos + 4) % (elem_size > 4 ? 8 : elem_size) != 0 && length > 0) {
-    Fail(err_, Status::kBadModel, what, " at offset ", pos,
+    Error(Status::kBadModel, what, " at offset ", pos,
          " is not aligned for its ", elem_size, "-byte elements");
     return false;
   }
@@ -172,7 +172,7 @@ bool FlatBuffer::StringField(const FbTable& t, int field, const char* what,
   if (!VectorField(t, field, 1, what, &v)) return false;
   if (!v.present) return true;
   if (v.pos + uint64_t{v.length} >= size_ || data_[v.pos + v.length] != 0) {
-    Fail(err_, Status::kBadModel, what, " at offset ", v.pos,
+    Error(Status::kBadModel, what, " at offset ", v.pos,
          " is not NUL-terminated");
     return false;
   }
@@ -185,7 +185,7 @@ bool FlatBuffer::TableElement(const FbVector& v, uint32_t i, const char* what,
   const uint32_t p = v.pos + 4 * i;
   const uint64_t dest = uint64_t{p} + Load<uint32_t>(p);
   if (dest > 0xffffffffu) {
-    Fail(err_, Status::kTruncated, what, " ", i, " points past the end of the file");
+    Error(Status::kTruncated, what, " ", i, " points past the end of the file");
     return false;
   }
   return TableAt(static_cast<uint32_t>(dest), what, out);

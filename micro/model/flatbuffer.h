@@ -44,6 +44,8 @@ class FlatBuffer {
 
   // Where failed checks write their message.
   void set_error(ErrorText* err) { err_ = err; }
+  // The Status of the last failed check (kTruncated or kBadModel).
+  Status status() const { return status_; }
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
 
@@ -100,9 +102,16 @@ class FlatBuffer {
               bool* present);
   bool Vector(uint32_t pos, uint32_t elem_size, const char* what, FbVector* out);
 
+  template <typename... Parts>
+  void Error(Status s, Parts... parts) {
+    status_ = s;
+    Fail(err_, s, parts...);
+  }
+
   const uint8_t* data_;
   size_t size_;
   ErrorText* err_;
+  Status status_ = Status::kBadModel;
 };
 
 }  // namespace mote::micro

@@ -24,11 +24,11 @@ Status Model::Init(const uint8_t* data, size_t size, ErrorText* err) {
     return Fail(err, Status::kBadArgument, "model data must be 4-byte aligned");
   fb_ = FlatBuffer(data, size, err);
   FbTable root;
-  if (!fb_.Root(&root)) return Status::kTruncated;
+  if (!fb_.Root(&root)) return fb_.status();
   if (data[4] != 'T' || data[5] != 'F' || data[6] != 'L' || data[7] != '3')
     return Fail(err, Status::kBadModel,
                 "bad file identifier (expected \"TFL3\"): not a .tflite model");
-  if (!fb_.U32(root, kModelVersion, 0, &version_)) return Status::kBadModel;
+  if (!fb_.U32(root, kModelVersion, 0, &version_)) return fb_.status();
   if (version_ != 3)
     return Fail(err, Status::kBadModel, "unsupported schema version ", version_,
                 " (expected 3)");
@@ -37,7 +37,7 @@ Status Model::Init(const uint8_t* data, size_t size, ErrorText* err) {
       !fb_.VectorField(root, kModelSubgraphs, 4, "subgraphs", &subgraphs) ||
       !fb_.VectorField(root, kModelBuffers, 4, "buffers", &buffers_) ||
       !fb_.StringField(root, kModelDescription, "description", &description_))
-    return Status::kBadModel;
+    return fb_.status();
   if (subgraphs.length == 0)
     return Fail(err, Status::kBadModel, "model has no subgraph");
   num_subgraphs_ = subgraphs.length;
@@ -46,7 +46,7 @@ Status Model::Init(const uint8_t* data, size_t size, ErrorText* err) {
       !fb_.VectorField(subgraph_, kSubgraphInputs, 4, "subgraph inputs", &inputs_) ||
       !fb_.VectorField(subgraph_, kSubgraphOutputs, 4, "subgraph outputs", &outputs_) ||
       !fb_.VectorField(subgraph_, kSubgraphOperators, 4, "operators", &ops_))
-    return Status::kBadModel;
+    return fb_.status();
   for (uint32_t i = 0; i < inputs_.length; ++i) {
     const int32_t t = input(i);
     if (t < 0 || static_cast<uint32_t>(t) >= tensors_.length)
@@ -77,7 +77,7 @@ Status Model::BufferData(uint32_t buffer, const uint8_t** data, uint32_t* size,
   if (!fb_.TableElement(buffers_, buffer, "buffer", &b) ||
       !fb_.VectorField(b, kBufferData, 1, "buffer data", &bytes) ||
       !fb_.U64(b, kBufferOffset, 0, &offset) || !fb_.U64(b, kBufferSize, 0, &length))
-    return Status::kBadModel;
+    return fb_.status();
   if (bytes.present && bytes.length > 0) {
     *data = fb_.Pointer(bytes.pos);
     *size = bytes.length;
@@ -96,7 +96,7 @@ Status Model::Quantization(const FbTable& t, uint32_t index, TensorView* out,
   using namespace field;
   FbTable q;
   if (!fb_.TableField(t, kTensorQuantization, "quantization", &q))
-    return Status::kBadModel;
+    return fb_.status();
   if (!q.valid()) return Status::kOk;
   FbVector scales, zps;
   uint8_t details = 0;
@@ -104,7 +104,7 @@ Status Model::Quantization(const FbTable& t, uint32_t index, TensorView* out,
       !fb_.VectorField(q, kQuantZeroPoint, 8, "quantization zero_point", &zps) ||
       !fb_.I32(q, kQuantDimension, 0, &out->quantized_dimension) ||
       !fb_.U8(q, kQuantDetailsType, 0, &details))
-    return Status::kBadModel;
+    return fb_.status();
   if (details != 0)
     return Fail(err, Status::kUnsupportedType, "tensor ", index,
                 " uses custom quantization details");
@@ -166,7 +166,7 @@ Status Model::GetTensor(uint32_t index, TensorView* out, ErrorText* err) {
       !fb_.StringField(t, kTensorName, "tensor name", &out->name) ||
       !fb_.U8(t, kTensorIsVariable, 0, &is_variable) ||
       !fb_.TableField(t, kTensorSparsity, "sparsity", &sparsity))
-    return Status::kBadModel;
+    return fb_.status();
   if (type > kMaxDType)
     return Fail(err, Status::kUnsupportedType, "tensor ", index,
                 " has unknown type ", type);
@@ -222,7 +222,7 @@ Status Model::GetOp(uint32_t index, OpView* out, ErrorText* err) {
       !fb_.VectorField(op, kOpOutputs, 4, "operator outputs", &outs) ||
       !fb_.U8(op, kOpOptionsType, 0, &out->options_type) ||
       !fb_.TableField(op, kOpOptions, "builtin options", &out->options))
-    return Status::kBadModel;
+    return fb_.status();
   if (opcode_index >= op_codes_.length)
     return Fail(err, Status::kBadModel, "operator ", index, " opcode index ",
                 opcode_index, " out of range (", op_codes_.length, " codes)");
@@ -232,7 +232,7 @@ Status Model::GetOp(uint32_t index, OpView* out, ErrorText* err) {
       !fb_.I32(code, kOpCodeBuiltin, 0, &out->builtin) ||
       !fb_.I32(code, kOpCodeVersion, 1, &out->version) ||
       !fb_.StringField(code, kOpCodeCustom, "custom code", &out->custom_name))
-    return Status::kBadModel;
+    return fb_.status();
   // Old files only set the deprecated byte; new ones set both.
   if (static_cast<int32_t>(deprecated) > out->builtin) out->builtin = deprecated;
   out->inputs = reinterpret_cast<const int32_t*>(fb_.Pointer(ins.pos));
@@ -265,7 +265,7 @@ Status Model::FindMetadata(const char* name, const uint8_t** data,
   FbTable root;
   FbVector entries;
   if (!fb_.Root(&root) || !fb_.VectorField(root, kModelMetadata, 4, "metadata", &entries))
-    return Status::kBadModel;
+    return fb_.status();
   for (uint32_t i = 0; i < entries.length; ++i) {
     FbTable m;
     const char* entry_name = nullptr;
@@ -273,7 +273,7 @@ Status Model::FindMetadata(const char* name, const uint8_t** data,
     if (!fb_.TableElement(entries, i, "metadata", &m) ||
         !fb_.StringField(m, kMetadataName, "metadata name", &entry_name) ||
         !fb_.U32(m, kMetadataBuffer, 0, &buffer))
-      return Status::kBadModel;
+      return fb_.status();
     if (entry_name == nullptr) continue;
     const char* a = entry_name;
     const char* b = name;

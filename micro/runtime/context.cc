@@ -101,7 +101,9 @@ Status PrepareContext::ExpectRank(const Tensor& t, const char* what, int rank) {
 Status PrepareContext::ActivationRangeS8(uint8_t act, const Tensor& out,
                                          int32_t* lo, int32_t* hi) {
   const auto q = [&out](float v) {
-    return out.zero_point + static_cast<int32_t>(ref::RoundAway(v / out.scale));
+    float steps = ref::RoundAway(v / out.scale);
+    steps = steps > 1.0e9f ? 1.0e9f : (steps < -1.0e9f ? -1.0e9f : steps);  // tiny scales
+    return out.zero_point + static_cast<int32_t>(steps);
   };
   *lo = -128;
   *hi = 127;

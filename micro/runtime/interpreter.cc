@@ -1,5 +1,7 @@
 #include "micro/runtime/interpreter.h"
 
+#include <string.h>
+
 #include "micro/runtime/op_registry.h"
 #include "micro/runtime/planner.h"
 
@@ -8,6 +10,23 @@ namespace mote::micro {
 namespace {
 constexpr uint32_t kTensorAlign = 4;
 }
+
+namespace {
+
+bool IsModelInput(Model& m, uint32_t t) {
+  for (uint32_t i = 0; i < m.num_inputs(); ++i)
+    if (m.input(i) == static_cast<int32_t>(t)) return true;
+  return false;
+}
+
+bool IsModelOutput(Model& m, uint32_t t) {
+  for (uint32_t i = 0; i < m.num_outputs(); ++i)
+    if (m.output(i) == static_cast<int32_t>(t)) return true;
+  return false;
+}
+
+}  // namespace
+
 
 Interpreter::Interpreter(const uint8_t* model_data, size_t model_size,
                          uint8_t* arena, size_t arena_size)
@@ -44,6 +63,7 @@ Status Interpreter::AllocateTensors() {
   for (uint32_t i = 0; i < num_nodes_; ++i) new (&nodes_[i]) Node();
   if (Status s = InitTensors(); s != Status::kOk) return s;
   if (Status s = PrepareNodes(); s != Status::kOk) return s;
+  if (Status s = CheckDataFlow(); s != Status::kOk) return s;
   if (Status s = PlanActivations(); s != Status::kOk) return s;
   ready_ = true;
   return Status::kOk;
@@ -73,6 +93,38 @@ Status Interpreter::InitTensors() {
                     v.name ? v.name : "", ") is a variable tensor; stateful models are not supported");
       t.bytes = static_cast<uint32_t>(uint64_t{v.elements} * elem);
     }
+  }
+  return Status::kOk;
+}
+
+// Every tensor an op reads is constant, a model input or written by an
+// earlier op; model inputs are not constants; model outputs get written.
+Status Interpreter::CheckDataFlow() {
+  const auto written_before = [this](int32_t t, uint32_t k) {
+    if (IsModelInput(model_, static_cast<uint32_t>(t))) return true;
+    for (uint32_t j = 0; j < k; ++j)
+      for (int o = 0; o < nodes_[j].num_outputs; ++o)
+        if (nodes_[j].outputs[o] == t) return true;
+    return false;
+  };
+  for (uint32_t i = 0; i < model_.num_inputs(); ++i)
+    if (tensors_[model_.input(i)].is_const)
+      return Fail(&err_, Status::kBadModel, "model input ", i, " (tensor ", model_.input(i),
+                  ") is a constant");
+  for (uint32_t k = 0; k < num_nodes_; ++k) {
+    const Node& n = nodes_[k];
+    for (int j = 0; j < n.num_inputs; ++j) {
+      const int32_t t = n.inputs[j];
+      if (t >= 0 && !tensors_[t].is_const && !written_before(t, k))
+        return Fail(&err_, Status::kBadModel, "op ", k, " (", OpName(n.op), ") input ", j,
+                    " reads tensor ", t, " before any op writes it");
+    }
+  }
+  for (uint32_t i = 0; i < model_.num_outputs(); ++i) {
+    const int32_t t = model_.output(i);
+    if (!tensors_[t].is_const && !written_before(t, num_nodes_))
+      return Fail(&err_, Status::kBadModel, "model output ", i, " (tensor ", t,
+                  ") is never written");
   }
   return Status::kOk;
 }
@@ -109,21 +161,6 @@ Status Interpreter::PrepareNodes() {
   return Status::kOk;
 }
 
-namespace {
-
-bool IsModelInput(Model& m, uint32_t t) {
-  for (uint32_t i = 0; i < m.num_inputs(); ++i)
-    if (m.input(i) == static_cast<int32_t>(t)) return true;
-  return false;
-}
-
-bool IsModelOutput(Model& m, uint32_t t) {
-  for (uint32_t i = 0; i < m.num_outputs(); ++i)
-    if (m.output(i) == static_cast<int32_t>(t)) return true;
-  return false;
-}
-
-}  // namespace
 
 void Interpreter::Lifetime(uint32_t t, int32_t* first_out, int32_t* last_out) {
   const int32_t end = static_cast<int32_t>(num_nodes_);
@@ -148,6 +185,47 @@ void Interpreter::Lifetime(uint32_t t, int32_t* first_out, int32_t* last_out) {
   }
   *first_out = first;
   *last_out = last;
+}
+
+Status Interpreter::UseOfflinePlan(PlanItem* items, int n, const uint16_t* tensor_of,
+                                   bool* used, uint32_t* total) {
+  // TFLM's "OfflineMemoryAllocation" metadata: int32 words [version,
+  // subgraph, count, offset per tensor (-1: plan at run time)].
+  *used = false;
+  const uint8_t* data = nullptr;
+  uint32_t size = 0;
+  if (Status s = model_.FindMetadata("OfflineMemoryAllocation", &data, &size, &err_);
+      s != Status::kOk)
+    return s;
+  if (data == nullptr) return Status::kOk;
+  const auto word = [data](uint32_t i) {
+    int32_t v;
+    memcpy(&v, data + 4 * i, 4);
+    return v;
+  };
+  if (size < 12 || size % 4 != 0 || word(1) != 0 || word(2) < 0 ||
+      static_cast<uint32_t>(word(2)) != num_tensors_ || size != 12 + 4 * num_tensors_)
+    return Fail(&err_, Status::kBadModel,
+                "OfflineMemoryAllocation metadata does not describe subgraph 0's ", num_tensors_,
+                " tensors (", size, " bytes)");
+  for (int k = 0; k < n; ++k)
+    if (word(3 + tensor_of[k]) < 0) return Status::kOk;  // partial plan: plan on the device
+  uint32_t end = 0;
+  for (int k = 0; k < n; ++k) {
+    const int32_t off = word(3 + tensor_of[k]);
+    if (off % static_cast<int32_t>(kTensorAlign) != 0 || off > 0x3fffffff)
+      return Fail(&err_, Status::kBadModel, "offline plan: tensor ", tensor_of[k],
+                  " offset ", off, " is misaligned or too large");
+    items[k].offset = static_cast<uint32_t>(off);
+    if (items[k].offset + items[k].size > end) end = items[k].offset + items[k].size;
+  }
+  int a = 0, b = 0;
+  if (!PlanValid(items, n, &a, &b))
+    return Fail(&err_, Status::kBadModel, "offline plan: tensors ", tensor_of[a], " and ",
+                tensor_of[b], " overlap while both are live");
+  *used = true;
+  *total = end;
+  return Status::kOk;
 }
 
 Status Interpreter::PlanActivations() {
@@ -203,7 +281,12 @@ Status Interpreter::PlanActivations() {
     out_item.gap = (nd.inplace_gap + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
   }
   lower_bound_ = PlanLowerBound(items, n);
-  const uint32_t total = PlanBest(items, n, order, best, kTensorAlign);
+  uint32_t total = 0;
+  bool offline = false;
+  if (Status st = UseOfflinePlan(items, n, tensor_of, &offline, &total); st != Status::kOk)
+    return st;
+  if (!offline) total = PlanBest(items, n, order, best, kTensorAlign);
+  offline_plan_ = offline;
   const size_t start = static_cast<size_t>(scratch - arena_.base());
   if (start + total > arena_.free_bytes() || start + need > arena_.free_bytes())
     return Fail(&err_, Status::kArenaTooSmall, "arena of ",

@@ -20,6 +20,7 @@
 
 #include "micro/model/model.h"
 #include "micro/runtime/arena.h"
+#include "micro/runtime/planner.h"
 #include "micro/runtime/tensor.h"
 #include "micro/status.h"
 
@@ -44,6 +45,8 @@ class Interpreter {
   size_t activation_bytes() const { return activation_bytes_; }
   size_t persistent_bytes() const { return arena_.persistent_bytes(); }
   size_t activation_lower_bound() const { return lower_bound_; }
+  // True if the model's OfflineMemoryAllocation metadata gave the plan.
+  bool offline_plan() const { return offline_plan_; }
   size_t num_tensors() const { return num_tensors_; }
   size_t num_nodes() const { return num_nodes_; }
   const Tensor& tensor(size_t i) const { return tensors_[i]; }
@@ -63,7 +66,10 @@ class Interpreter {
  private:
   Status InitTensors();
   Status PrepareNodes();
+  Status CheckDataFlow();
   Status PlanActivations();
+  Status UseOfflinePlan(PlanItem* items, int n, const uint16_t* tensor_of, bool* used,
+                        uint32_t* total);
 
   const uint8_t* model_data_;
   size_t model_size_;
@@ -77,6 +83,7 @@ class Interpreter {
   size_t activation_bytes_ = 0;
   size_t lower_bound_ = 0;
   bool ready_ = false;
+  bool offline_plan_ = false;
 };
 
 }  // namespace mote::micro

@@ -111,6 +111,19 @@ uint32_t PlanGreedy(PlanItem* items, int n, uint16_t* order, uint32_t align, Pla
   return total;
 }
 
+bool PlanValid(const PlanItem* items, int n, int* a, int* b) {
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      uint32_t next;
+      if (i != j && Collides(items, i, j, items[i].offset, &next)) {
+        *a = i;
+        *b = j;
+        return false;
+      }
+    }
+  return true;
+}
+
 uint32_t PlanBest(PlanItem* items, int n, uint16_t* order, uint32_t* best, uint32_t align) {
   uint32_t best_total = 0;
   for (int h = 0; h < static_cast<int>(PlanOrder::kCount); ++h) {

@@ -45,6 +45,10 @@ uint32_t PlanGreedy(PlanItem* items, int n, uint16_t* order, uint32_t align,
                     PlanOrder how = PlanOrder::kSizeDesc);
 // Tries every PlanOrder and keeps the smallest plan (ties: the earlier
 // order). `order` and `best` are scratch of n entries each.
+// Checks a given plan (e.g. an offline one): false if two items that are
+// live together overlap in a way the in-place rules do not allow; *a, *b
+// name them.
+bool PlanValid(const PlanItem* items, int n, int* a, int* b);
 uint32_t PlanBest(PlanItem* items, int n, uint16_t* order, uint32_t* best,
                   uint32_t align);
 
