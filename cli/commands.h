@@ -19,6 +19,8 @@ struct CommandError : std::runtime_error {
 void AddInspect(CLI::App& app);
 void AddRun(CLI::App& app);
 void AddGolden(CLI::App& app);
+void AddPlan(CLI::App& app);
+void AddProfile(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   mote::cli::AddInspect(app);
   mote::cli::AddRun(app);
   mote::cli::AddGolden(app);
+  mote::cli::AddPlan(app);
+  mote::cli::AddProfile(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -42,3 +42,36 @@ if(MOTE_FUZZ)
   set_target_properties(model_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
+
+# ---- offline memory plan (mote plan -o) in TFLM: oracle --------------------
+foreach(m IN LISTS MOTE_ORACLE_MODELS)
+  add_test(NAME oracle_planned_${m}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/planned_check.py
+                   ${MOTE_SHARED_DIR}/models/${m}.tflite --mote $<TARGET_FILE:mote>
+                   --golden ${MOTE_SHARED_DIR}/golden)
+  set_tests_properties(oracle_planned_${m} PROPERTIES LABELS oracle TIMEOUT 900)
+endforeach()
+
+# ---- training, quantization, export (issue 4) -----------------------------
+# Core: host/train/*_test.cc run in mote_tests (gradients, determinism, CLI).
+# Oracle: the exported int8 .tflite in pip TFLM and tf.lite (reference kernels)
+# equals mote's bytes on the demo's 400 test windows (3 seeds); forward and
+# gradients of Dense/Conv1D/Conv2D/DepthwiseConv2D/BatchNorm equal Keras's.
+target_compile_definitions(mote_tests PRIVATE MOTE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+foreach(seed 1 2 3)
+  add_test(NAME oracle_train_export_seed${seed}
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/train_tflite_oracle.py
+                   --mote $<TARGET_FILE:mote> --seed ${seed})
+  set_tests_properties(oracle_train_export_seed${seed} PROPERTIES LABELS oracle TIMEOUT 600)
+endforeach()
+add_test(NAME oracle_train_keras_layers
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/train_keras_layers.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_train_keras_layers PROPERTIES LABELS oracle TIMEOUT 600)
+# ---- end training, quantization, export -----------------------------------
+
+# ---- every supported op vs TFLM on converter-made models: oracle -------------
+add_test(NAME oracle_ops
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
+                 --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
+set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
