@@ -6,10 +6,14 @@
 namespace mote::micro {
 namespace {
 
+// Float layers keep only what their Eval reads (arena bytes matter).
 struct FcData {
+  int batches = 0, depth = 0, units = 0;
+  float act_min_f = 0, act_max_f = 0;
+};
+struct FcDataS8 : FcData {
   ref::FullyConnectedParams p;
   ref::ChannelQuant quant;
-  int batches = 0, depth = 0, units = 0;
 };
 
 }  // namespace
@@ -25,7 +29,13 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
   if (Status s = ctx.ExpectRank(w, "weights", 2); s != Status::kOk) return s;
   if (ctx.OptionU8(kFcWeightsFormat, 0) != 0)
     return ctx.Error(Status::kUnsupportedOp, "shuffled weights format is not supported");
-  auto* d = ctx.New<FcData>();
+  FcDataS8* q = nullptr;
+  FcData* d = nullptr;
+  if (in.type == DType::kInt8) {
+    d = q = ctx.New<FcDataS8>();
+  } else {
+    d = ctx.New<FcData>();
+  }
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
   d->units = w.dims[0];
   d->depth = w.dims[1];
@@ -41,21 +51,21 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
                      " elements, expected ", d->units);
   const uint8_t act = ctx.OptionU8(kFcActivation, 0);
   if (in.type == DType::kFloat32) {
-    if (Status s = ctx.ActivationRangeF32(act, &d->p.act_min_f, &d->p.act_max_f);
+    if (Status s = ctx.ActivationRangeF32(act, &d->act_min_f, &d->act_max_f);
         s != Status::kOk)
       return s;
   } else {
-    d->p.input_offset = -in.zero_point;
-    d->p.weights_offset = -w.zero_point;
-    d->p.output_offset = out.zero_point;
-    if (Status s = ctx.ActivationRangeS8(act, out, &d->p.act_min, &d->p.act_max);
+    q->p.input_offset = -in.zero_point;
+    q->p.weights_offset = -w.zero_point;
+    q->p.output_offset = out.zero_point;
+    if (Status s = ctx.ActivationRangeS8(act, out, &q->p.act_min, &q->p.act_max);
         s != Status::kOk)
       return s;
-    if (Status s = ExpectAccumulatorFits(ctx, in, w, d->p.weights_offset, bias, d->units,
+    if (Status s = ExpectAccumulatorFits(ctx, in, w, q->p.weights_offset, bias, d->units,
                                          d->depth, d->depth, 1);
         s != Status::kOk)
       return s;
-    if (Status s = ChannelMultipliers(ctx, d->units, &d->quant);
+    if (Status s = ChannelMultipliers(ctx, d->units, &q->quant);
         s != Status::kOk)
       return s;
   }
@@ -70,11 +80,15 @@ void EvalFullyConnected(const Node& n, Tensor* t) {
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
-    ref::FullyConnectedS8(d.p, d.quant, d.batches, d.depth, d.units,
-                          in.as<int8_t>(), w.as<int8_t>(),
-                          bias ? bias->as<int32_t>() : nullptr, out.as<int8_t>());
+    const auto& q = static_cast<const FcDataS8&>(d);
+    ref::FullyConnectedS8(q.p, q.quant, d.batches, d.depth, d.units, in.as<int8_t>(),
+                          w.as<int8_t>(), bias ? bias->as<int32_t>() : nullptr,
+                          out.as<int8_t>());
   } else {
-    ref::FullyConnectedF32(d.p, d.batches, d.depth, d.units, in.as<float>(), w.as<float>(),
+    ref::FullyConnectedParams p;
+    p.act_min_f = d.act_min_f;
+    p.act_max_f = d.act_max_f;
+    ref::FullyConnectedF32(p, d.batches, d.depth, d.units, in.as<float>(), w.as<float>(),
                            bias ? bias->as<float>() : nullptr, out.as<float>());
   }
 }
