@@ -5,7 +5,7 @@ PYTHON  := $(CURDIR)/.venv/bin/python
 SHARED  ?= $(abspath ../shared)
 JOBS    ?= 2
 
-.PHONY: setup build demo test test-core asan clean
+.PHONY: setup build demo golden test test-core asan clean
 
 setup:
 	@tools/setup.sh
@@ -14,8 +14,13 @@ build: setup
 	@cmake -S . -B $(BUILD) -G Ninja -DMOTE_SHARED_DIR=$(SHARED) -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
 	@ninja -C $(BUILD)
 
-# Until the anomaly demo lands: every golden model, checked and timed.
+# The anomaly pipeline end to end: data -> train -> int8 -> .tflite + C array
+# -> int8 run by mote's runtime (files in $(BUILD)/demo).
 demo: build
+	@$(BUILD)/mote demo anomaly --out $(BUILD)/demo
+
+# Every golden model, checked and timed.
+golden: build
 	@$(BUILD)/mote golden --shared $(SHARED)
 
 # Robustness tests under AddressSanitizer + UBSan, then every ctest test.

@@ -19,8 +19,15 @@ struct CommandError : std::runtime_error {
 void AddInspect(CLI::App& app);
 void AddRun(CLI::App& app);
 void AddGolden(CLI::App& app);
+// Training, quantization, export (issue 4).
+void AddTrain(CLI::App& app);
+void AddQuantize(CLI::App& app);
+void AddExport(CLI::App& app);
+void AddDemo(CLI::App& app);
+void AddData(CLI::App& app);
 void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);
+void AddCodegen(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -11,15 +11,23 @@ int main(int argc, char** argv) {
       "  mote inspect model.tflite            ops, tensors, MACs, weight and arena bytes\n"
       "  mote run model.tflite --input in.bin --output out.bin\n"
       "  mote run model.tflite --input in.bin --bench 100\n"
-      "  mote golden                          check every golden model, print the table\n",
+      "  mote golden                          check every golden model, print the table\n"
+      "  mote demo anomaly --out DIR          data -> train -> int8 -> .tflite + C array\n"
+      "  mote codegen model.tflite -o gen     the model as C++ (no interpreter on the device)\n",
       "mote"};
   app.set_version_flag("--version", MOTE_VERSION);
   app.require_subcommand(1);
   mote::cli::AddInspect(app);
   mote::cli::AddRun(app);
   mote::cli::AddGolden(app);
+  mote::cli::AddTrain(app);
+  mote::cli::AddQuantize(app);
+  mote::cli::AddExport(app);
+  mote::cli::AddDemo(app);
+  mote::cli::AddData(app);
   mote::cli::AddPlan(app);
   mote::cli::AddProfile(app);
+  mote::cli::AddCodegen(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

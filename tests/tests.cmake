@@ -43,6 +43,94 @@ if(MOTE_FUZZ)
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
 
+# ---- AOT code generation (host/io/codegen, `mote codegen`): label core -------
+# Generates C++ for every golden model at build time (build/codegen/<model>/),
+# compiles it with the host compiler and checks it against the interpreter.
+set(MOTE_CODEGEN_DIR ${CMAKE_BINARY_DIR}/codegen)
+set(MOTE_CODEGEN_OUTPUTS "")
+foreach(m IN LISTS MOTE_ORACLE_MODELS)
+  list(APPEND MOTE_CODEGEN_OUTPUTS ${MOTE_CODEGEN_DIR}/${m}/${m}.cc)
+  add_custom_command(
+    OUTPUT ${MOTE_CODEGEN_DIR}/${m}/${m}.cc ${MOTE_CODEGEN_DIR}/${m}/${m}.h
+    COMMAND mote codegen ${MOTE_SHARED_DIR}/models/${m}.tflite -o ${MOTE_CODEGEN_DIR}/${m} --name ${m}
+    DEPENDS mote ${MOTE_SHARED_DIR}/models/${m}.tflite
+    COMMENT "mote codegen ${m}")
+  add_executable(codegen_check_${m} tests/target/codegen_check.cc ${MOTE_CODEGEN_DIR}/${m}/${m}.cc)
+  target_link_libraries(codegen_check_${m} PRIVATE mote_host)
+  target_include_directories(codegen_check_${m} PRIVATE ${MOTE_CODEGEN_DIR}/${m})
+  target_compile_definitions(codegen_check_${m} PRIVATE MOTE_GEN_NS=${m}
+                             MOTE_GEN_HEADER="${m}.h")
+  add_test(NAME codegen_${m}
+           COMMAND codegen_check_${m} ${MOTE_SHARED_DIR}/models/${m}.tflite
+                   ${MOTE_SHARED_DIR}/golden/${m})
+  set_tests_properties(codegen_${m} PROPERTIES LABELS core)
+endforeach()
+add_custom_target(mote_codegen_all DEPENDS ${MOTE_CODEGEN_OUTPUTS})
+# ---- end AOT code generation -----------------------------------------------------
+
+# ---- Cortex-M target (firmware/, tests/target/): ctest -L target -------------
+# Cross-builds firmware/ for each QEMU board (ExternalProject, build/target/<board>)
+# and runs every golden model on it under QEMU, through the interpreter
+# (golden_<model>.elf) and as generated code (codegen_<model>.elf): bytes equal
+# to the golden outputs or the test fails. Skipped (with a note) without arm-none-eabi-gcc /
+# qemu-system-arm; tools/setup.sh installs both. Also builds the QEMU
+# instruction-count plugin (firmware/qemu/) used by bench/target_bench.py.
+option(MOTE_TARGET_TESTS "Cross-build firmware and run it under QEMU" ON)
+find_program(MOTE_ARM_GCC arm-none-eabi-gcc)
+find_program(MOTE_QEMU_ARM qemu-system-arm)
+if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
+  include(ExternalProject)
+  add_library(mote_insn_count MODULE firmware/qemu/insn_count.c)
+  set_target_properties(mote_insn_count PROPERTIES C_VISIBILITY_PRESET hidden
+                        LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  target_compile_options(mote_insn_count PRIVATE -Wall -Wextra)
+  set(MOTE_TARGET_BOARDS mps2-an386 mps2-an500 mps2-an505 mps3-an547)
+  set(MOTE_TARGET_MODELS ${MOTE_ORACLE_MODELS})
+  # name board opt: one cross build tree under build/target/<name>.
+  function(mote_target_build name board opt)
+    ExternalProject_Add(firmware_${name}
+      SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/firmware
+      BINARY_DIR ${CMAKE_BINARY_DIR}/target/${name}
+      CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchains/arm-none-eabi.cmake
+                 -DMOTE_BOARD=${board} -DMOTE_OPT=${opt} -DMOTE_SHARED_DIR=${MOTE_SHARED_DIR}
+                 -DMOTE_CODEGEN_DIR=${MOTE_CODEGEN_DIR}
+      DEPENDS mote_codegen_all
+      BUILD_ALWAYS ON
+      INSTALL_COMMAND ""
+      USES_TERMINAL_BUILD OFF)
+  endfunction()
+  foreach(board IN LISTS MOTE_TARGET_BOARDS)
+    mote_target_build(${board} ${board} O2)
+    foreach(m IN LISTS MOTE_TARGET_MODELS)
+      add_test(NAME target_${board}_${m}
+               COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                       ${CMAKE_BINARY_DIR}/target/${board}/golden_${m}.elf)
+      set_tests_properties(target_${board}_${m} PROPERTIES LABELS target TIMEOUT 300)
+      add_test(NAME target_${board}_codegen_${m}
+               COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                       ${CMAKE_BINARY_DIR}/target/${board}/codegen_${m}.elf)
+      set_tests_properties(target_${board}_codegen_${m} PROPERTIES LABELS target TIMEOUT 300)
+    endforeach()
+    # A wrong golden output must be caught: input 0 checked against output 1
+    # (the firmware exits 1; the test passes only on that report).
+    add_test(NAME target_${board}_mismatch_fails
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/golden_mismatch_kws_dscnn_int8.elf)
+    set_tests_properties(target_${board}_mismatch_fails PROPERTIES LABELS target TIMEOUT 300
+                         PASS_REGULAR_EXPRESSION "input 0: MISMATCH at element [0-9]+\nresult: 0 passed, 1 failed")
+  endforeach()
+  # -Os build of the M4 images: the runtime flash budget (tests/budgets/).
+  mote_target_build(mps2-an386-Os mps2-an386 Os)
+  add_test(NAME target_flash_budget
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/flash_budget.py
+                   ${CMAKE_BINARY_DIR}/target ${CMAKE_CURRENT_SOURCE_DIR}/tests/budgets/target_flash.json)
+  set_tests_properties(target_flash_budget PROPERTIES LABELS target)
+else()
+  message(STATUS "Cortex-M target tests skipped: need arm-none-eabi-gcc and qemu-system-arm "
+                 "(tools/setup.sh installs them)")
+endif()
+# ---- end Cortex-M target ------------------------------------------------------
+
 # ---- offline memory plan (mote plan -o) in TFLM: oracle --------------------
 foreach(m IN LISTS MOTE_ORACLE_MODELS)
   add_test(NAME oracle_planned_${m}
@@ -57,7 +145,6 @@ endforeach()
 # Oracle: the exported int8 .tflite in pip TFLM and tf.lite (reference kernels)
 # equals mote's bytes on the demo's 400 test windows (3 seeds); forward and
 # gradients of Dense/Conv1D/Conv2D/DepthwiseConv2D/BatchNorm equal Keras's.
-target_compile_definitions(mote_tests PRIVATE MOTE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
 foreach(seed 1 2 3)
   add_test(NAME oracle_train_export_seed${seed}
            COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/train_tflite_oracle.py

@@ -1,28 +1,45 @@
 #!/usr/bin/env bash
 # Installs what mote needs to build and test on Debian 12, only what is
 # missing. Idempotent; prints what it does. Run as root (or with sudo).
-#   tools/setup.sh            build + test dependencies, Python oracles in .venv
+#   tools/setup.sh               everything, Python oracles into .venv
 #   tools/setup.sh --no-oracle   skip the Python reference interpreters
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 oracle=1
 [[ "${1:-}" == "--no-oracle" ]] && oracle=0
+sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+updated=0
 
-apt_pkgs=(cmake ninja-build g++ make libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
-          clang libclang-rt-14-dev python3 python3-venv python3-pip)
-missing=()
-for p in "${apt_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  echo "setup: apt-get install ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-else
-  echo "setup: Debian packages present"
-fi
+# apt_install WHAT [apt-get options --] PACKAGE...: installs the missing ones.
+apt_install() {
+  local what="$1"; shift
+  local opts=()
+  if [[ "${1:-}" == --* ]]; then
+    while [[ "$1" != "--" ]]; do opts+=("$1"); shift; done
+    shift
+  fi
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "setup: $what present"
+    return
+  fi
+  echo "setup: apt-get install ${opts[*]} ${missing[*]}"
+  if ((!updated)); then $sudo apt-get update -qq; updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${opts[@]}" "${missing[@]}" >/dev/null
+}
+
+apt_install "build tools" cmake ninja-build g++ make libgtest-dev libgmock-dev \
+  nlohmann-json3-dev libcli11-dev clang libclang-rt-14-dev python3 python3-venv python3-pip
+# The .tflite writer (training, quantization, export).
+apt_install "FlatBuffers" libflatbuffers-dev flatbuffers-compiler
+# Cortex-M cross build and QEMU (ctest -L target). No recommends: the C++
+# headers come from libstdc++-arm-none-eabi-dev; the firmware links no libstdc++.
+apt_install "Cortex-M toolchain and QEMU" --no-install-recommends -- \
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev qemu-system-arm
 
 if ((oracle)); then
   # Reference interpreters, used only by tests labelled 'oracle' and bench/.
