@@ -1,5 +1,23 @@
 #include "micro/runtime/op_registry.h"
 
+// A firmware image can keep only the operators it needs, so that the linker
+// drops the others' code: compile this file with MOTE_OPS_HEADER naming a
+// header with one line `#define MOTE_KEEP_OP_<Name> 1` per operator kept.
+// The other operators then fail Prepare with kUnsupportedOp; names and
+// builtin codes stay complete.
+#ifdef MOTE_OPS_HEADER
+#include MOTE_OPS_HEADER
+// MOTE_KEEP(Name) is 1 if MOTE_KEEP_OP_Name is defined as 1, else 0.
+#define MOTE_KEEP_ARG_1 0,
+#define MOTE_KEEP_SECOND(ignored, val, ...) val
+#define MOTE_KEEP_IS_ONE(x) MOTE_KEEP_IS_ONE_(x)  // expands x first
+#define MOTE_KEEP_IS_ONE_(x) MOTE_KEEP_IS_ONE__(MOTE_KEEP_ARG_##x)
+#define MOTE_KEEP_IS_ONE__(arg_or_junk) MOTE_KEEP_SECOND(arg_or_junk 1, 0, 0)
+#define MOTE_KEEP(name) MOTE_KEEP_IS_ONE(MOTE_KEEP_OP_##name)
+#else
+#define MOTE_KEEP(name) 1
+#endif
+
 namespace mote::micro {
 namespace {
 
@@ -9,8 +27,16 @@ struct OpEntry {
   OpKernel kernel;
 };
 
+[[maybe_unused]] Status PrepareNotLinked(PrepareContext& ctx) {
+  return ctx.Error(Status::kUnsupportedOp, "operator not linked into this firmware");
+}
+[[maybe_unused]] void EvalNotLinked(const Node&, Tensor*) {}
+
 constexpr OpEntry kOps[] = {
-#define MOTE_OP(name, text, code) {text, code, {Prepare##name, Eval##name}},
+#define MOTE_OP(name, text, code)                                  \
+  {text, code,                                                     \
+   {MOTE_KEEP(name) ? Prepare##name : PrepareNotLinked,            \
+    MOTE_KEEP(name) ? Eval##name : EvalNotLinked}},
 #include "micro/runtime/ops.def"
 #undef MOTE_OP
 };
