@@ -78,6 +78,21 @@ add_custom_target(mote_codegen_all DEPENDS ${MOTE_CODEGEN_OUTPUTS})
 option(MOTE_TARGET_TESTS "Cross-build firmware and run it under QEMU" ON)
 find_program(MOTE_ARM_GCC arm-none-eabi-gcc)
 find_program(MOTE_QEMU_ARM qemu-system-arm)
+# ---- anomaly device loop (examples/anomaly/firmware/): model -----------------
+# The demo's int8 model, trained at build time (deterministic, ~4 s), for the
+# firmware's anomaly_loop.elf (MOTE_ANOMALY_MODEL; its tests follow the
+# Cortex-M section).
+set(MOTE_ANOMALY_MODEL "")
+if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
+  set(MOTE_ANOMALY_MODEL ${CMAKE_BINARY_DIR}/demo/anomaly_int8.tflite)
+  add_custom_command(
+    OUTPUT ${MOTE_ANOMALY_MODEL}
+    COMMAND mote demo anomaly --out ${CMAKE_BINARY_DIR}/demo
+    DEPENDS mote
+    COMMENT "mote demo anomaly (model for the anomaly device loop)")
+  add_custom_target(mote_anomaly_model ALL DEPENDS ${MOTE_ANOMALY_MODEL})
+endif()
+# ---- end anomaly device loop: model ---------------------------------------------
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   include(ExternalProject)
   add_library(mote_insn_count MODULE firmware/qemu/insn_count.c)
@@ -93,8 +108,8 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
       BINARY_DIR ${CMAKE_BINARY_DIR}/target/${name}
       CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchains/arm-none-eabi.cmake
                  -DMOTE_BOARD=${board} -DMOTE_OPT=${opt} -DMOTE_SHARED_DIR=${MOTE_SHARED_DIR}
-                 -DMOTE_CODEGEN_DIR=${MOTE_CODEGEN_DIR}
-      DEPENDS mote_codegen_all
+                 -DMOTE_CODEGEN_DIR=${MOTE_CODEGEN_DIR} -DMOTE_ANOMALY_MODEL=${MOTE_ANOMALY_MODEL}
+      DEPENDS mote_codegen_all mote_anomaly_model
       BUILD_ALWAYS ON
       INSTALL_COMMAND ""
       USES_TERMINAL_BUILD OFF)
@@ -130,6 +145,27 @@ else()
                  "(tools/setup.sh installs them)")
 endif()
 # ---- end Cortex-M target ------------------------------------------------------
+
+# ---- anomaly device loop (examples/anomaly/firmware/): ctest -L target -------
+# anomaly_loop.elf reads a synthetic ADC stream with spikes in known windows,
+# quantizes with the model's input scale/zero point, invokes, thresholds,
+# prints its decisions and sleeps (SysTick + WFI); exit 0 only if every spike
+# window and no other was flagged. The _vs_host test also runs every window's
+# bytes through `mote run` and requires the same output byte and decision.
+if(MOTE_ANOMALY_MODEL)
+  foreach(board IN LISTS MOTE_TARGET_BOARDS)
+    add_test(NAME target_${board}_anomaly_loop
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/anomaly_loop.elf)
+    set_tests_properties(target_${board}_anomaly_loop PROPERTIES LABELS target TIMEOUT 120)
+    add_test(NAME target_${board}_anomaly_vs_host
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/anomaly_vs_host.py
+                     --mote $<TARGET_FILE:mote> --model ${MOTE_ANOMALY_MODEL} --board ${board}
+                     --elf ${CMAKE_BINARY_DIR}/target/${board}/anomaly_loop.elf)
+    set_tests_properties(target_${board}_anomaly_vs_host PROPERTIES LABELS target TIMEOUT 300)
+  endforeach()
+endif()
+# ---- end anomaly device loop ------------------------------------------------------
 
 # ---- offline memory plan (mote plan -o) in TFLM: oracle --------------------
 foreach(m IN LISTS MOTE_ORACLE_MODELS)
