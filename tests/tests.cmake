@@ -72,7 +72,8 @@ add_custom_target(mote_codegen_all DEPENDS ${MOTE_CODEGEN_OUTPUTS})
 # Cross-builds firmware/ for each QEMU board (ExternalProject, build/target/<board>)
 # and runs every golden model on it under QEMU, through the interpreter
 # (golden_<model>.elf) and as generated code (codegen_<model>.elf): bytes equal
-# to the golden outputs or the test fails. Skipped (with a note) without arm-none-eabi-gcc /
+# to the golden outputs or the test fails; and the kernel unit tests
+# (kernel_tests.elf, firmware/minitest). Skipped (with a note) without arm-none-eabi-gcc /
 # qemu-system-arm; tools/setup.sh installs both. Also builds the QEMU
 # instruction-count plugin (firmware/qemu/) used by bench/target_bench.py.
 option(MOTE_TARGET_TESTS "Cross-build firmware and run it under QEMU" ON)
@@ -133,6 +134,21 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
                      ${CMAKE_BINARY_DIR}/target/${board}/golden_mismatch_kws_dscnn_int8.elf)
     set_tests_properties(target_${board}_mismatch_fails PROPERTIES LABELS target TIMEOUT 300
                          PASS_REGULAR_EXPRESSION "input 0: MISMATCH at element [0-9]+\nresult: 0 passed, 1 failed")
+    # Kernel unit tests (micro/**/*_test.cc, the host's GoogleTest files)
+    # built against firmware/minitest: kernel_tests.elf exits non-zero on any
+    # failed check. The negative control's deliberately wrong checks must be
+    # reported and give exit status 1 (and an ASSERT must leave its test).
+    add_test(NAME target_${board}_kernel_tests
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/kernel_tests.elf)
+    set_tests_properties(target_${board}_kernel_tests PROPERTIES LABELS target TIMEOUT 300)
+    add_test(NAME target_${board}_kernel_tests_mustfail
+             COMMAND sh -c "\"$0\" \"$1\" \"$2\"; echo \"exit=$?\""
+                     ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/kernel_tests_mustfail.elf)
+    set_tests_properties(target_${board}_kernel_tests_mustfail PROPERTIES LABELS target TIMEOUT 300
+                         PASS_REGULAR_EXPRESSION "\\[  FAILED  \\] MustFail.WrongExpectEq\n.*\\[  FAILED  \\] MustFail.WrongAssertNearReturns\n.*\\[  FAILED  \\] MustFail.WrongExpectTrue\n.*result: 1 passed, 3 failed\nexit=1\n"
+                         FAIL_REGULAR_EXPRESSION "unreachable")
   endforeach()
   # -Os build of the M4 images: the runtime flash budget (tests/budgets/).
   mote_target_build(mps2-an386-Os mps2-an386 Os)

@@ -4,14 +4,22 @@
 #include <math.h>
 #include <stdint.h>
 
-#include <vector>
-
 #include "micro/kernels/ref/softmax_test_vectors.h"
+
+// No std::vector: this file also runs on the firmware (no heap), with
+// firmware/minitest. Fixed buffers sized for the largest case instead.
 
 namespace mote::micro::ref {
 namespace {
 
 using testdata::kSoftmaxS8Cases;
+
+constexpr int MaxCaseElements() {
+  int m = 0;
+  for (const auto& c : kSoftmaxS8Cases) m = c.outer * c.depth > m ? c.outer * c.depth : m;
+  return m;
+}
+constexpr int kMaxCaseElements = MaxCaseElements();
 
 TEST(SoftmaxS8, MatchesTflmVectors) {
   int checked = 0;
@@ -19,9 +27,9 @@ TEST(SoftmaxS8, MatchesTflmVectors) {
     SoftmaxParamsS8 p;
     SoftmaxPrepareS8(c.input_scale, c.beta, &p);
     const int n = c.outer * c.depth;
-    std::vector<int8_t> out(n, 0x55);
-    SoftmaxS8(p, c.outer, c.depth, testdata::kSoftmaxInput + c.offset,
-              out.data());
+    int8_t out[kMaxCaseElements];
+    for (int i = 0; i < n; ++i) out[i] = 0x55;
+    SoftmaxS8(p, c.outer, c.depth, testdata::kSoftmaxInput + c.offset, out);
     for (int i = 0; i < n; ++i) {
       ASSERT_EQ(out[i], testdata::kSoftmaxExpectedS8[c.offset + i])
           << "scale " << c.input_scale << " beta " << c.beta << " row "
@@ -39,9 +47,9 @@ TEST(SoftmaxS8S16, MatchesTflmVectors) {
     SoftmaxParamsS8 p;
     SoftmaxPrepareS8(c.input_scale, c.beta, &p);
     const int n = c.outer * c.depth;
-    std::vector<int16_t> out(n, 0x5555);
-    SoftmaxS8S16(p, c.outer, c.depth, testdata::kSoftmaxInput + c.offset,
-                 out.data());
+    int16_t out[kMaxCaseElements];
+    for (int i = 0; i < n; ++i) out[i] = 0x5555;
+    SoftmaxS8S16(p, c.outer, c.depth, testdata::kSoftmaxInput + c.offset, out);
     for (int i = 0; i < n; ++i) {
       ASSERT_EQ(out[i], testdata::kSoftmaxExpectedS16[c.offset_s16 + i])
           << "scale " << c.input_scale << " beta " << c.beta << " row "
@@ -91,12 +99,13 @@ TEST(SoftmaxS8, LongRowsBeyondTflmLimitAreRounded) {
   // the -128 zero point. (TFLM aborts on this input; see softmax.h.)
   SoftmaxParamsS8 p;
   SoftmaxPrepareS8(0.1f, 1.0f, &p);
-  std::vector<int8_t> in(1024, 3), out(1024, 0);
-  SoftmaxS8(p, 1, 1024, in.data(), out.data());
+  int8_t in[1024], out[1024];
+  for (int i = 0; i < 1024; ++i) in[i] = 3, out[i] = 0;
+  SoftmaxS8(p, 1, 1024, in, out);
   for (int8_t v : out) ASSERT_EQ(v, -128);
   // 300 equal values: 1/300 = 0.853 / 256 -> one step.
-  in.assign(300, 3);
-  SoftmaxS8(p, 1, 300, in.data(), out.data());
+  for (int i = 0; i < 300; ++i) in[i] = 3;
+  SoftmaxS8(p, 1, 300, in, out);
   for (int i = 0; i < 300; ++i) ASSERT_EQ(out[i], -127);
 }
 
