@@ -23,6 +23,14 @@ void MoteWriteI(int32_t v);
 // Ends the emulation with `code` as QEMU's exit status (SYS_EXIT_EXTENDED).
 [[noreturn]] void MoteExit(int code);
 
+// Test reports shared by the firmware images. One line per golden input:
+// "input K: ok stack_used=S" or "input K<failure><detail>" (failure such as
+// ": MISMATCH at element "); adds 1 to *failed on failure.
+void MoteReportInput(uint32_t k, bool ok, uint32_t stack, const char* failure,
+                     int32_t detail, uint32_t* failed);
+// Prints "result: P passed, F failed"; returns the exit status (0 iff F == 0).
+int MoteReportResult(uint32_t passed, uint32_t failed);
+
 // Fills the unused part of the stack (below the caller's frame) with a
 // pattern; MoteStackUsed() then returns the deepest extent ever reached,
 // in bytes from the top of the stack.

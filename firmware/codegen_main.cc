@@ -49,23 +49,8 @@ int main(void) {
     for (size_t i = 0; bad < 0 && i < out_bytes; ++i)
       if (got[i] != want[i]) bad = static_cast<int32_t>(i);
 #endif
-    MoteWrite("input ");
-    MoteWriteU(k);
-    if (bad < 0) {
-      MoteWrite(": ok stack_used=");
-      MoteWriteU(static_cast<uint32_t>(stack));
-      MoteWrite("\n");
-    } else {
-      ++failed;
-      MoteWrite(": MISMATCH at element ");
-      MoteWriteI(bad);
-      MoteWrite("\n");
-    }
+    MoteReportInput(k, bad < 0, static_cast<uint32_t>(stack), ": MISMATCH at element ", bad,
+                    &failed);
   }
-  MoteWrite("result: ");
-  MoteWriteU(count - failed);
-  MoteWrite(" passed, ");
-  MoteWriteU(failed);
-  MoteWrite(" failed\n");
-  return failed == 0 ? 0 : 1;
+  return MoteReportResult(count - failed, failed);
 }

@@ -88,23 +88,9 @@ int main(void) {
     MoteMarkEnd();
     const size_t stack = MoteStackUsed();
     const int32_t bad = s == Status::kOk ? FirstMismatch(out, mote_outputs + size_t{k} * out.bytes) : 0;
-    MoteWrite("input ");
-    MoteWriteU(k);
-    if (bad < 0) {
-      MoteWrite(": ok stack_used=");
-      MoteWriteU(static_cast<uint32_t>(stack));
-      MoteWrite("\n");
-    } else {
-      ++failed;
-      MoteWrite(s == Status::kOk ? ": MISMATCH at element " : ": Invoke failed ");
-      MoteWriteI(bad);
-      MoteWrite("\n");
-    }
+    MoteReportInput(k, bad < 0, static_cast<uint32_t>(stack),
+                    s == Status::kOk ? ": MISMATCH at element " : ": Invoke failed ", bad,
+                    &failed);
   }
-  MoteWrite("result: ");
-  MoteWriteU(count - failed);
-  MoteWrite(" passed, ");
-  MoteWriteU(failed);
-  MoteWrite(" failed\n");
-  return failed == 0 ? 0 : 1;
+  return MoteReportResult(count - failed, failed);
 }

@@ -236,10 +236,6 @@ int main(void) {
   }
   MoteWrite("checks=");
   MoteWriteU(g_checks);
-  MoteWrite("\nresult: ");
-  MoteWriteU(passed);
-  MoteWrite(" passed, ");
-  MoteWriteU(failed);
-  MoteWrite(" failed\n");
-  return failed == 0 ? 0 : 1;
+  MoteWrite("\n");
+  return MoteReportResult(passed, failed);
 }
