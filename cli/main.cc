@@ -5,15 +5,17 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "mote " MOTE_VERSION " - run, inspect and check TinyML models (.tflite) with the\n"
-      "same heap-free runtime that runs on the microcontroller.\n\n"
+      "mote " MOTE_VERSION " - train, quantize, plan, run and check TinyML models (.tflite)\n"
+      "with the same heap-free runtime that runs on the microcontroller.\n\n"
       "Examples:\n"
       "  mote inspect model.tflite            ops, tensors, MACs, weight and arena bytes\n"
       "  mote run model.tflite --input in.bin --output out.bin\n"
       "  mote run model.tflite --input in.bin --bench 100\n"
       "  mote golden                          check every golden model, print the table\n"
       "  mote demo anomaly --out DIR          data -> train -> int8 -> .tflite + C array\n"
-      "  mote codegen model.tflite -o gen     the model as C++ (no interpreter on the device)\n",
+      "  mote codegen model.tflite -o gen     the model as C++ (no interpreter on the device)\n"
+      "  mote plan model.tflite -o p.tflite   arena plan (stored for TFLM too), --html timeline\n"
+      "  mote profile model.tflite            per-op host time, MACs and bytes\n",
       "mote"};
   app.set_version_flag("--version", MOTE_VERSION);
   app.require_subcommand(1);
