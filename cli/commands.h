@@ -27,6 +27,7 @@ void AddDemo(CLI::App& app);
 void AddData(CLI::App& app);
 void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);
+void AddBudget(CLI::App& app);
 void AddCodegen(CLI::App& app);
 
 }  // namespace mote::cli

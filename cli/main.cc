@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   mote::cli::AddData(app);
   mote::cli::AddPlan(app);
   mote::cli::AddProfile(app);
+  mote::cli::AddBudget(app);
   mote::cli::AddCodegen(app);
   try {
     app.parse(argc, argv);
