@@ -1,6 +1,5 @@
 // mote run MODEL --input IN.bin ... [--output OUT.bin ...] [--bench N] [--json]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -8,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "host/io/loaded_model.h"
+#include "host/plan/timing.h"
 
 namespace mote::cli {
 namespace {
@@ -19,19 +19,6 @@ struct RunOptions {
   bool json = false;
 };
 
-std::vector<double> TimeInvokes(micro::Interpreter& in, int runs) {
-  for (int i = 0; i < std::min(runs, 5); ++i) in.Invoke();  // warm-up
-  std::vector<double> us;
-  us.reserve(runs);
-  for (int i = 0; i < runs; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    in.Invoke();
-    const auto t1 = std::chrono::steady_clock::now();
-    us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-  }
-  std::sort(us.begin(), us.end());
-  return us;
-}
 
 void Run(const RunOptions& o) {
   std::string err;
@@ -63,7 +50,7 @@ void Run(const RunOptions& o) {
     if (!host::WriteFile(o.outputs[i], t.data, t.bytes, &err)) throw CommandError(err);
   }
   if (o.bench > 0) {
-    const auto us = TimeInvokes(in, o.bench);
+    const auto us = host::TimeInvokes(in, o.bench, std::min(o.bench, 5));
     const double median = us[us.size() / 2];
     if (o.json) {
       nlohmann::json j = {{"model", o.model}, {"runs", o.bench}, {"median_us", median},

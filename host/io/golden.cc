@@ -1,7 +1,6 @@
 #include "host/io/golden.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/io/loaded_model.h"
+#include "host/plan/timing.h"
 
 namespace mote::host {
 
@@ -89,14 +89,7 @@ GoldenResult RunGolden(const std::string& shared, const std::string& name, int b
     }
   }
   if (bench_runs > 0 && r.cases > 0) {
-    std::vector<double> us;
-    for (int i = 0; i < bench_runs + 3; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      in.Invoke();
-      const auto t1 = std::chrono::steady_clock::now();
-      if (i >= 3) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-    }
-    std::sort(us.begin(), us.end());
+    const auto us = TimeInvokes(in, bench_runs, 3);
     r.median_us = us[us.size() / 2];
   }
   return r;
