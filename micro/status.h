@@ -28,7 +28,11 @@ namespace mote::micro {
   X(kShapeMismatch, "shape mismatch")                        \
   X(kArenaTooSmall, "arena too small")                       \
   X(kBadArgument, "bad argument")                            \
-  X(kNotReady, "not ready")
+  X(kNotReady, "not ready")                                  \
+  X(kNotSigned, "model is not signed")                       \
+  X(kBadSignature, "signature does not verify")              \
+  X(kBadRecord, "corrupt or unknown record")                 \
+  X(kFlashError, "flash operation failed")
 
 enum class Status : uint8_t {
 #define MOTE_STATUS_ENUM(name, text) name,
