@@ -60,13 +60,19 @@ void Budget(const BudgetOptions& o) {
   micro::Interpreter& in = lm->interpreter();
   const auto costs = host::OpCosts(in);
   uint64_t macs8 = 0, macs32 = 0;
+  double instructions = 0;
+  nlohmann::json per_op = nlohmann::json::array();
   for (size_t k = 0; k < in.num_nodes(); ++k) {
-    const auto type = in.tensor(in.node(k).inputs[0]).type;
-    (type == micro::DType::kFloat32 ? macs32 : macs8) += costs[k].macs;
+    (costs[k].dtype == micro::DType::kFloat32 ? macs32 : macs8) += costs[k].macs;
+    std::string basis;
+    const double n = host::EstimateInstructions(*t, in.node(k).op, costs[k], &basis);
+    instructions += n;
+    per_op.push_back({{"index", k}, {"op", micro::OpName(in.node(k).op)},
+                      {"instructions", n}, {"basis", basis}});
   }
   const double flash = static_cast<double>(lm->bytes().size()) + t->runtime_flash;
   const double ram = static_cast<double>(in.arena_used_bytes()) + kStackBytes;
-  const double cycles = host::EstimateCycles(*t, macs8, macs32);
+  const double cycles = instructions * t->cycles_per_instr;
   const double latency = cycles / (mhz * 1e6);
   const double ua_per_mhz = o.ua_per_mhz >= 0 ? o.ua_per_mhz : t->ua_per_mhz;
   const double sleep_ua = o.sleep_ua >= 0 ? o.sleep_ua : t->sleep_ua;
@@ -81,7 +87,9 @@ void Budget(const BudgetOptions& o) {
   const double run_ua = ua_per_mhz * mhz;
   const double energy_uj = run_ua * 1e-6 * volts * latency * 1e6;
   nlohmann::json j = {{"model", o.model}, {"target", t->name}, {"mhz", mhz},
-                      {"macs_int8", macs8}, {"macs_float32", macs32}};
+                      {"macs_int8", macs8}, {"macs_float32", macs32},
+                      {"instructions", instructions}, {"cycles_per_instruction", t->cycles_per_instr},
+                      {"ops", per_op}};
   bool all_pass = true;
   std::string failed;
   std::vector<std::tuple<std::string, std::string, std::string>> rows;  // what, value, verdict
@@ -107,7 +115,8 @@ void Budget(const BudgetOptions& o) {
   std::snprintf(buf, sizeof buf, "%.0f B (arena %zu + stack %.0f)", ram, in.arena_used_bytes(),
                 kStackBytes);
   check("ram_bytes", "RAM", ram, o.ram, o.ram.empty() ? 0 : ParseBytes(o.ram, "ram"), buf);
-  std::snprintf(buf, sizeof buf, "%.3g (estimate)", cycles);
+  std::snprintf(buf, sizeof buf, "%.3g (estimate: %.3g instructions x %.2f CPI)", cycles,
+                instructions, t->cycles_per_instr);
   check("cycles", "cycles", cycles, "", 0, buf);
   std::snprintf(buf, sizeof buf, "%.3f ms (estimate)", latency * 1e3);
   check("latency_s", "latency", latency, o.latency,
@@ -127,7 +136,7 @@ void Budget(const BudgetOptions& o) {
     }
   }
   j["pass"] = all_pass;
-  j["sources"] = {{"instructions_per_mac", t->instr_source}, {"cycles_per_instruction", t->cpi_source},
+  j["sources"] = {{"instructions", t->instr_source}, {"cycles_per_instruction", t->cpi_source},
                   {"runtime_flash", t->flash_source}, {"power", t->power_source},
                   {"ram", "arena measured on this host (64-bit records; smaller on Cortex-M) + 1 KiB stack"}};
   if (o.json) {

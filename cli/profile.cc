@@ -53,7 +53,8 @@ void Profile(const std::string& path, const std::string& input, int runs, bool a
     j["ops"].push_back({{"index", k}, {"op", micro::OpName(in.node(k).op)}, {"us", median[k]},
                         {"share", share}, {"macs", c.macs},
                         {"bytes_read", c.input_bytes + c.weight_bytes},
-                        {"bytes_written", c.output_bytes}});
+                        {"bytes_written", c.output_bytes}, {"dtype", micro::DTypeName(c.dtype)},
+                        {"window", c.window}, {"outputs", c.outputs}, {"inputs", c.inputs}});
     if (!as_json)
       std::printf("%3zu  %-18s %10.1f %5.1f%% %12llu %10llu %10llu\n", k,
                   micro::OpName(in.node(k).op), median[k], 100 * share,

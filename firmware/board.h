@@ -1,6 +1,6 @@
 // Board support for mote firmware on Cortex-M under QEMU (mps2/mps3 boards):
 // semihosting output and exit codes, a painted stack for high-water marks,
-// and the two marker functions the instruction-count plugin looks for.
+// and the marker functions the instruction-count plugin looks for.
 //
 // Contract: no heap, no libc stdio. Output goes through semihosting
 // (SYS_WRITE0), so QEMU must run with -semihosting-config enable=on.
@@ -43,6 +43,9 @@ size_t MoteStackSize(void);
 // MoteMarkEnd (instructions, not cycles).
 void MoteMarkBegin(void);
 void MoteMarkEnd(void);
+// Per-operator counts: called before the first operator and after each one;
+// the plugin prints the instructions between consecutive calls.
+void MoteMarkNode(void);
 
 }  // extern "C"
 

@@ -92,5 +92,15 @@ int main(void) {
                     s == Status::kOk ? ": MISMATCH at element " : ": Invoke failed ", bad,
                     &failed);
   }
+  // Per-operator instruction counts (bench/fit_op_costs.py): input 0 once
+  // more, one operator at a time, a marker between operators.
+  if (count > 0) {
+    memcpy(in.data, mote_inputs, in.bytes);
+    MoteMarkNode();
+    for (size_t i = 0; i < interp.num_nodes(); ++i) {
+      interp.InvokeNode(i);
+      MoteMarkNode();
+    }
+  }
   return MoteReportResult(count - failed, failed);
 }

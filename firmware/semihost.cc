@@ -48,5 +48,6 @@ void MoteExit(int code) {
 
 __attribute__((noinline, noipa)) void MoteMarkBegin(void) { __asm__ volatile("nop" ::: "memory"); }
 __attribute__((noinline, noipa)) void MoteMarkEnd(void) { __asm__ volatile("nop\n nop" ::: "memory"); }
+__attribute__((noinline, noipa)) void MoteMarkNode(void) { __asm__ volatile("nop\n nop\n nop" ::: "memory"); }
 
 }  // extern "C"

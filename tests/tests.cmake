@@ -150,6 +150,16 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
                          PASS_REGULAR_EXPRESSION "\\[  FAILED  \\] MustFail.WrongExpectEq\n.*\\[  FAILED  \\] MustFail.WrongAssertNearReturns\n.*\\[  FAILED  \\] MustFail.WrongExpectTrue\n.*result: 1 passed, 3 failed\nexit=1\n"
                          FAIL_REGULAR_EXPRESSION "unreachable")
   endforeach()
+  # The budget's per-operator instruction model (host/plan/op_costs.def) vs
+  # the instructions measured on each board: within 25 % per golden model.
+  foreach(board IN LISTS MOTE_TARGET_BOARDS)
+    string(REPLACE ";" "," models_csv "${MOTE_TARGET_MODELS}")
+    add_test(NAME target_${board}_estimate
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/estimate_check.py
+                     --mote $<TARGET_FILE:mote> --build ${CMAKE_BINARY_DIR} --board ${board}
+                     --shared ${MOTE_SHARED_DIR} --models ${models_csv})
+    set_tests_properties(target_${board}_estimate PROPERTIES LABELS target TIMEOUT 600)
+  endforeach()
   # -Os build of the M4 images: the runtime flash budget (tests/budgets/).
   mote_target_build(mps2-an386-Os mps2-an386 Os)
   add_test(NAME target_flash_budget

@@ -6,6 +6,9 @@
  *
  * Each time the instruction at `end` executes, prints to stderr
  *   mote-insns <instructions since the last execution of `begin`>
+ * each time the instruction at `node` executes after its first execution,
+ *   mote-node-insns <instructions since its previous execution>
+ * (per-operator counts: the firmware calls MoteMarkNode between operators),
  * and at exit `mote-insns-total <all instructions>`. Addresses may carry the
  * Thumb bit (as nm prints function symbols); it is ignored. Without begin/end
  * only the total is printed. Single vCPU (the mps2/mps3 boards have one). */
@@ -20,7 +23,9 @@ MOTE_PLUGIN_EXPORT int qemu_plugin_version = MOTE_QEMU_PLUGIN_API_VERSION;
 
 static uint64_t g_count;
 static uint64_t g_start;
-static uint64_t g_begin = UINT64_MAX, g_end = UINT64_MAX;
+static uint64_t g_begin = UINT64_MAX, g_end = UINT64_MAX, g_node = UINT64_MAX;
+static uint64_t g_node_last;
+static int g_node_seen;
 
 static void OnBegin(unsigned int vcpu, void* udata) {
   (void)vcpu;
@@ -34,6 +39,14 @@ static void OnEnd(unsigned int vcpu, void* udata) {
   fprintf(stderr, "mote-insns %" PRIu64 "\n", g_count - g_start);
 }
 
+static void OnNode(unsigned int vcpu, void* udata) {
+  (void)vcpu;
+  (void)udata;
+  if (g_node_seen) fprintf(stderr, "mote-node-insns %" PRIu64 "\n", g_count - g_node_last);
+  g_node_seen = 1;
+  g_node_last = g_count;
+}
+
 static void OnTranslate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   const size_t n = qemu_plugin_tb_n_insns(tb);
@@ -43,6 +56,7 @@ static void OnTranslate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
     /* The marker callbacks run before this instruction's own increment. */
     if (pc == g_begin) qemu_plugin_register_vcpu_insn_exec_cb(insn, OnBegin, QEMU_PLUGIN_CB_NO_REGS, NULL);
     if (pc == g_end) qemu_plugin_register_vcpu_insn_exec_cb(insn, OnEnd, QEMU_PLUGIN_CB_NO_REGS, NULL);
+    if (pc == g_node) qemu_plugin_register_vcpu_insn_exec_cb(insn, OnNode, QEMU_PLUGIN_CB_NO_REGS, NULL);
     qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &g_count, 1);
   }
 }
@@ -72,6 +86,8 @@ MOTE_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
       g_begin = v;
     } else if (strncmp(argv[i], "end=", 4) == 0) {
       g_end = v;
+    } else if (strncmp(argv[i], "node=", 5) == 0) {
+      g_node = v;
     } else {
       fprintf(stderr, "mote_insn_count: unknown argument '%s'\n", argv[i]);
       return 1;

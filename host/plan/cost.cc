@@ -1,5 +1,7 @@
 #include "host/plan/cost.h"
 
+#include "micro/kernels/ref/pooling.h"
+
 namespace mote::host {
 
 using micro::OpId;
@@ -14,19 +16,29 @@ std::vector<OpCost> OpCosts(const micro::Interpreter& interp) {
       if (n.inputs[k] < 0) continue;
       const Tensor& t = interp.tensor(n.inputs[k]);
       (t.is_const ? c.weight_bytes : c.input_bytes) += t.bytes;
+      if (!t.is_const) c.inputs += static_cast<uint64_t>(t.elements());
     }
     for (int k = 0; k < n.num_outputs; ++k) c.output_bytes += interp.tensor(n.outputs[k]).bytes;
+    if (n.num_inputs > 0 && n.inputs[0] >= 0) c.dtype = interp.tensor(n.inputs[0]).type;
     const Tensor& out = interp.tensor(n.outputs[0]);
     const uint64_t out_elems = static_cast<uint64_t>(out.elements());
+    c.outputs = out_elems;
     if (n.op == OpId::kConv2D) {
       const Tensor& f = interp.tensor(n.inputs[1]);  // [Cout, KH, KW, Cin/groups]
-      c.macs = out_elems * f.dims[1] * f.dims[2] * f.dims[3];
+      c.window = out_elems * f.dims[1] * f.dims[2];
+      c.macs = c.window * f.dims[3];
     } else if (n.op == OpId::kDepthwiseConv2D) {
       const Tensor& f = interp.tensor(n.inputs[1]);  // [1, KH, KW, Cout]
-      c.macs = out_elems * f.dims[1] * f.dims[2];
+      c.macs = c.window = out_elems * f.dims[1] * f.dims[2];
     } else if (n.op == OpId::kFullyConnected) {
       const Tensor& w = interp.tensor(n.inputs[1]);  // [units, depth]
       c.macs = out_elems * w.dims[1];
+      c.window = out_elems;
+    } else if (n.op == OpId::kAveragePool2D || n.op == OpId::kMaxPool2D) {
+      const auto& p = *static_cast<const micro::ref::PoolParams*>(n.params);
+      c.window = out_elems * static_cast<uint64_t>(p.filter_h) * static_cast<uint64_t>(p.filter_w);
+    } else if (n.op == OpId::kMean) {
+      c.window = c.inputs;
     }
   }
   return costs;

@@ -3,7 +3,8 @@
 #   tests/target/qemu_run.sh BOARD IMAGE.elf [PLUGIN.so]
 # BOARD: mps2-an386 (M4F), mps2-an500 (M7), mps2-an505 (M33), mps3-an547 (M55).
 # With PLUGIN (firmware/qemu/insn_count.c), also prints `mote-insns N` per
-# MoteMarkBegin..MoteMarkEnd interval (instructions, not cycles).
+# MoteMarkBegin..MoteMarkEnd interval (instructions, not cycles), and
+# `mote-node-insns N` per operator where the image calls MoteMarkNode.
 # Always bounded: MOTE_QEMU_TIMEOUT seconds (default 300), stdin from /dev/null.
 set -euo pipefail
 board=$1 elf=$2 plugin=${3:-}
@@ -18,6 +19,7 @@ args=(-M "$board" -cpu "$cpu" -display none -monitor none -serial null
       -semihosting-config enable=on,target=native -kernel "$elf")
 if [[ -n "$plugin" ]]; then
   sym() { arm-none-eabi-nm "$elf" | awk -v s="$1" '$3==s {print "0x"$1}'; }
-  args+=(-plugin "$plugin,begin=$(sym MoteMarkBegin),end=$(sym MoteMarkEnd)")
+  node=$(sym MoteMarkNode)
+  args+=(-plugin "$plugin,begin=$(sym MoteMarkBegin),end=$(sym MoteMarkEnd)${node:+,node=$node}")
 fi
 exec timeout --kill-after=10 "${MOTE_QEMU_TIMEOUT:-300}" qemu-system-arm "${args[@]}" </dev/null
