@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   mote::cli::AddProfile(app);
   mote::cli::AddBudget(app);
   mote::cli::AddCodegen(app);
+  mote::cli::AddManifest(app);
+  mote::cli::AddTelemetry(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 #include "host/io/manifest.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <sstream>
 
@@ -401,6 +402,40 @@ bool ApplyManifestSetting(const std::string& kv, ManifestData* m, std::string* e
     return false;
   }
   return true;
+}
+
+std::string ManifestText(const ManifestData& m, const std::string& indent) {
+  std::string s;
+  auto line = [&](const char* key, const std::string& value) {
+    char k[32];
+    std::snprintf(k, sizeof(k), "%-15s", key);
+    s += indent + k + value + "\n";
+  };
+  auto floats = [](const std::vector<float>& v) {
+    std::string t;
+    for (size_t i = 0; i < v.size() && i < 4; ++i) t += (i ? " " : "") + std::to_string(v[i]);
+    if (v.size() > 4) t += " ... (" + std::to_string(v.size()) + " values)";
+    return t;
+  };
+  line("name", m.name);
+  line("version", VersionText(m.version));
+  if (m.min_runtime) line("min runtime", VersionText(*m.min_runtime));
+  std::string labels;
+  for (size_t i = 0; i < m.labels.size(); ++i) labels += (i ? "," : "") + m.labels[i];
+  if (!m.labels.empty()) line("labels", labels);
+  if (!m.scale.empty()) line("input scale", floats(m.scale)), line("input offset", floats(m.offset));
+  if (m.has_thresholds)
+    line("thresholds", "confidence " + std::to_string(m.confidence_threshold) + ", hysteresis " +
+                           std::to_string(m.hysteresis) + ", anomaly " +
+                           std::to_string(m.anomaly_threshold));
+  if (!m.mean.empty())
+    line("calibration", std::to_string(m.mean.size()) + " features, mean " + floats(m.mean));
+  if (m.training_hash) line("training hash", Hex(m.training_hash->data(), 32));
+  if (m.arena_bytes) line("arena bytes", std::to_string(m.arena_bytes));
+  if (m.cycle_budget) line("cycle budget", std::to_string(m.cycle_budget));
+  if (m.warmup_windows) line("warm-up", std::to_string(m.warmup_windows) + " windows");
+  if (!m.front_end.empty()) line("front end", std::to_string(m.front_end.size()) + " bytes");
+  return s;
 }
 
 void CalibrationStats(const std::vector<float>& data, size_t features, std::vector<float>* mean,

@@ -53,6 +53,9 @@ bool ManifestFromJson(const nlohmann::json& j, ManifestData* m, std::string* err
 // "threshold=0.7", "scale=0.01", "offset=-1,0,1".
 bool ApplyManifestSetting(const std::string& key_value, ManifestData* m, std::string* err);
 
+// Human-readable lines ("name      anomaly\n..."), each prefixed by `indent`.
+std::string ManifestText(const ManifestData& m, const std::string& indent = "");
+
 // "1.2.3" -> {1,2,3}.
 bool ParseSemVer(const std::string& text, std::array<uint16_t, 3>* out);
 
