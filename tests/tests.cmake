@@ -40,6 +40,15 @@ if(MOTE_FUZZ)
   target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
   set_target_properties(model_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  # Field safety records: manifest parser, telemetry decoder
+  # (tests/fuzz/run_safety_fuzzers.sh SECONDS manifest|telemetry).
+  foreach(f manifest_fuzzer telemetry_fuzzer)
+    add_executable(${f} tests/fuzz/${f}.cc ${MOTE_MICRO_SOURCES})
+    target_include_directories(${f} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    target_compile_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+    target_link_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS})
+    set_target_properties(${f} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  endforeach()
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
 
