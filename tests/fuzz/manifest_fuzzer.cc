@@ -11,6 +11,7 @@
 
 #include <new>
 
+#include "micro/safety/crc32.h"
 #include "micro/safety/manifest.h"
 
 namespace {
@@ -19,13 +20,35 @@ bool Inside(const uint8_t* base, size_t size, const uint8_t* p, size_t n) {
   return p >= base && n <= size && static_cast<size_t>(p - base) <= size - n;
 }
 
+void Check(const uint8_t* rec, size_t size);
+
+// Rewrites the length and the CRC so that mutations reach the field checks.
+void Reseal(uint8_t* rec, size_t size) {
+  const uint32_t total = static_cast<uint32_t>(size & ~size_t{3});
+  for (int i = 0; i < 4; ++i) rec[8 + i] = static_cast<uint8_t>(total >> (8 * i));
+  const uint32_t crc = mote::micro::Crc32(rec, total - 4);
+  for (int i = 0; i < 4; ++i) rec[total - 4 + i] = static_cast<uint8_t>(crc >> (8 * i));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace mote::micro;
   // An allocation of exactly `size` bytes, so ASan reports any read past it.
   uint8_t* rec = static_cast<uint8_t*>(::operator new(size > 0 ? size : 1));
   if (size > 0) memcpy(rec, data, size);
+  Check(rec, size);
+  if (size >= 16 && size < (1u << 24)) {
+    Reseal(rec, size);
+    Check(rec, size);
+  }
+  ::operator delete(rec);
+  return 0;
+}
+
+namespace {
+
+void Check(const uint8_t* rec, size_t size) {
+  using namespace mote::micro;
   Manifest m;
   ErrorText err;
   const Status s = ParseManifest(rec, size, &m, &err);
@@ -45,6 +68,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     volatile float keep = sink;
     (void)keep;
   }
-  ::operator delete(rec);
-  return 0;
 }
+
+}  // namespace
