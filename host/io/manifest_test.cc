@@ -248,6 +248,22 @@ TEST(ManifestTest, SpecificCorruptionsNameTheProblem) {
 namespace mote::host {
 namespace {
 
+TEST(ManifestTest, MinRuntimeIsCheckedAgainstTheRuntime) {
+  ManifestData m;
+  m.name = "a";
+  m.min_runtime = std::array<uint16_t, 3>{0, 2, 0};
+  const auto rec = Encode(m);
+  Manifest d;
+  ASSERT_EQ(Parse(rec, &d, nullptr), Status::kOk);
+  ErrorText err;
+  EXPECT_EQ(micro::CheckRuntimeVersion(d, {0, 1, 9}, &err), Status::kBadModel);
+  EXPECT_STREQ(err.c_str(), "model needs runtime >= 0.2.0, this is 0.1.9");
+  EXPECT_EQ(micro::CheckRuntimeVersion(d, {0, 2, 0}, &err), Status::kOk);
+  EXPECT_EQ(micro::CheckRuntimeVersion(d, {1, 0, 0}, &err), Status::kOk);
+  EXPECT_EQ(micro::CompareVersions({1, 0, 0}, {0, 9, 9}), 1);
+  EXPECT_EQ(micro::CompareVersions({0, 1, 2}, {0, 1, 3}), -1);
+}
+
 TEST(ManifestTest, UnknownFieldsAreSkipped) {
   const auto rec = Encode(FullManifest());
   const auto grown = WithField(WithField(rec, 300, 0, {9, 9, 9}), 301, 0x8000, {});

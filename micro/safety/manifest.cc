@@ -232,6 +232,17 @@ Status ParseManifest(const uint8_t* data, size_t size, Manifest* out, ErrorText*
   return Status::kOk;
 }
 
+Status CheckRuntimeVersion(const Manifest& m, const SemVer& runtime, ErrorText* err) {
+  if (!m.present || !m.has_min_runtime || CompareVersions(m.min_runtime, runtime) <= 0)
+    return Status::kOk;
+  return Fail(err, Status::kBadModel, "model needs runtime >= ",
+              static_cast<int64_t>(m.min_runtime.major), ".",
+              static_cast<int64_t>(m.min_runtime.minor), ".",
+              static_cast<int64_t>(m.min_runtime.patch), ", this is ",
+              static_cast<int64_t>(runtime.major), ".", static_cast<int64_t>(runtime.minor), ".",
+              static_cast<int64_t>(runtime.patch));
+}
+
 Status FindManifest(Model* model, Manifest* out, ErrorText* err) {
   *out = Manifest();
   const uint8_t* data = nullptr;

@@ -106,8 +106,13 @@ Status ParseManifest(const uint8_t* data, size_t size, Manifest* out, ErrorText*
 // without one gives kOk and out->present == false.
 Status FindManifest(Model* model, Manifest* out, ErrorText* err);
 
-// The runtime's own version, compared with the manifest's min_runtime.
+// The runtime's own version (the project version), compared with the
+// manifest's min_runtime.
 constexpr SemVer kRuntimeVersion = {0, 1, 0};
+
+// kOk if the manifest has no min_runtime or it is <= `runtime`; else
+// kBadModel with "model needs runtime >= x.y.z, this is a.b.c".
+Status CheckRuntimeVersion(const Manifest& m, const SemVer& runtime, ErrorText* err);
 
 }  // namespace mote::micro
 
