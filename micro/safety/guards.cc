@@ -162,7 +162,16 @@ float GuardedModel::Offset(uint32_t i) const {
   return a.count == 0 ? 0.0f : a[a.count == 1 ? 0 : i];
 }
 
-float GuardedModel::InputValue(uint32_t i) const { return OutputValue(*interp_->input(0), i); }
+float GuardedModel::InputValue(const float* raw, uint32_t i) const {
+  const Tensor& in = *interp_->input(0);
+  const float x = raw[i] * Scale(i) + Offset(i);
+  if (in.type == DType::kFloat32) return x;
+  bool clamped;
+  const int32_t q = in.type == DType::kInt8
+                        ? QuantizeClamped(x, in.scale, in.zero_point, -128, 127, &clamped)
+                        : QuantizeClamped(x, in.scale, in.zero_point, -32768, 32767, &clamped);
+  return static_cast<float>(q - in.zero_point) * in.scale;
+}
 
 Decision GuardedModel::Step(const float* raw, uint32_t count) {
   ++counters_.windows;
@@ -222,17 +231,19 @@ Decision GuardedModel::Step(const float* raw, uint32_t count) {
     ++counters_.overruns;
     return Fallback(GuardEvent::kOverrun);
   }
-  return Decide(*interp_->output(0));
+  return Decide(*interp_->output(0), raw);
 }
 
-Decision GuardedModel::Decide(const Tensor& out) {
+Decision GuardedModel::Decide(const Tensor& out, const float* raw) {
   const uint32_t k = static_cast<uint32_t>(out.elements());
   Decision d;
   d.outcome = Outcome::kOk;
   if (config_.mode == DecisionMode::kReconstruction) {
     float sum = 0.0f;
     for (uint32_t i = 0; i < k; ++i) {
-      const float e = OutputValue(out, i) - InputValue(i);
+      // The input tensor's memory may have been reused during Invoke: the
+      // model's input value is recomputed from the raw window.
+      const float e = OutputValue(out, i) - InputValue(raw, i);
       sum += e * e;
     }
     d.score = k ? sum / static_cast<float>(k) : 0.0f;

@@ -122,9 +122,10 @@ class GuardedModel {
 
  private:
   Decision Fallback(GuardEvent e);
-  Decision Decide(const Tensor& out);
+  Decision Decide(const Tensor& out, const float* raw);
   float OutputValue(const Tensor& t, uint32_t i) const;
-  float InputValue(uint32_t i) const;
+  // Input feature i as the model saw it (scaled, quantized, dequantized).
+  float InputValue(const float* raw, uint32_t i) const;
   float Scale(uint32_t i) const;
   float Offset(uint32_t i) const;
 

@@ -351,3 +351,101 @@ TEST(DriftTest, GuardFeedsScaledInputsToTheMonitor) {
 
 }  // namespace
 }  // namespace mote::micro
+
+#include "host/io/loaded_model.h"
+#include "host/io/manifest.h"
+#include "host/io/tflite_edit.h"
+#include "micro/safety/telemetry.h"
+
+namespace mote::micro {
+namespace {
+
+// The MLPerf Tiny anomaly autoencoder with a manifest: the guard takes its
+// configuration from the manifest, quantizes like TFLite (std::round) and
+// fills a telemetry record.
+TEST(GuardsTest, RealAutoencoderConfiguredFromItsManifest) {
+  std::string err;
+  auto orig = host::LoadedModel::Open(std::string(MOTE_SHARED_DIR) +
+                                          "/models/ad_autoencoder_int8.tflite", &err);
+  ASSERT_TRUE(orig) << err;
+  const uint32_t n = static_cast<uint32_t>(orig->interpreter().input(0)->elements());
+  host::ManifestData md;
+  md.name = "ad";
+  md.version = {2, 0, 1};
+  md.has_thresholds = true;
+  md.anomaly_threshold = 50.0f;
+  md.warmup_windows = 2;
+  md.scale = {2.0f};
+  md.offset = {-1.0f};
+  md.mean.assign(n, 0.0f);
+  md.variance.assign(n, 25.0f);
+  auto rec = host::EncodeManifest(md, &err);
+  ASSERT_TRUE(rec) << err;
+  const std::vector<uint8_t> bytes(orig->bytes().data(), orig->bytes().data() + orig->bytes().size());
+  auto edited = host::AddMetadata(bytes, kManifestMetadataName, *rec, &err);
+  ASSERT_TRUE(edited) << err;
+  auto m = host::LoadedModel::FromBytes(edited->data(), edited->size(), &err);
+  ASSERT_TRUE(m) << err;
+  Interpreter& interp = m->interpreter();
+  Manifest man;
+  ErrorText e;
+  ASSERT_EQ(FindManifest(&interp.model(), &man, &e), Status::kOk) << e.c_str();
+  GuardConfig c;
+  c.mode = DecisionMode::kReconstruction;
+  ConfigFromManifest(man, &c);
+  EXPECT_EQ(c.anomaly_threshold, 50.0f);
+  std::vector<float> drift_state(2 * n);
+  GuardedModel g;
+  ASSERT_EQ(g.Init(&interp, c, drift_state.data(), 2 * n, &e), Status::kOk) << e.c_str();
+  std::vector<float> raw(n);
+  for (int w = 0; w < 6; ++w) {
+    for (uint32_t i = 0; i < n; ++i) raw[i] = std::sin(0.1f * i + w) * 40.0f;  // some saturate
+    const Decision d = g.Step(raw.data(), n);
+    if (w < 2) {
+      EXPECT_EQ(d.outcome, Outcome::kWarmingUp);
+      continue;
+    }
+    EXPECT_EQ(d.outcome, Outcome::kOk);
+    EXPECT_EQ(d.label, d.score > 50.0f ? 1 : 0);
+    // Oracle: the original model run on inputs quantized with std::round,
+    // the mean squared error computed in double.
+    Interpreter& ref = orig->interpreter();
+    const Tensor& rin = *ref.input(0);
+    std::vector<double> x(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const double q = std::min(127.0, std::max(-128.0, std::round(static_cast<double>(raw[i] * 2.0f - 1.0f) / rin.scale) + rin.zero_point));
+      rin.as<int8_t>()[i] = static_cast<int8_t>(q);
+      x[i] = (q - rin.zero_point) * static_cast<double>(rin.scale);
+    }
+    ASSERT_EQ(ref.Invoke(), Status::kOk);
+    const Tensor& rout = *ref.output(0);
+    const Tensor& gout = *interp.output(0);
+    ASSERT_EQ(std::memcmp(rout.data, gout.data, rout.bytes), 0) << "window " << w;
+    double mse = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      const double y = (rout.as<int8_t>()[i] - rout.zero_point) * static_cast<double>(rout.scale);
+      mse += (y - x[i]) * (y - x[i]);
+    }
+    mse /= n;
+    EXPECT_NEAR(d.score, mse, 1e-4 * mse + 1e-6) << "window " << w;
+  }
+  EXPECT_GT(g.counters().clamped_values, 0u);
+  Telemetry t;
+  FillTelemetry(g, man, 77, 5, false, &t);
+  EXPECT_EQ(t.model_version.major, 2);
+  EXPECT_EQ(t.model_version.patch, 1);
+  EXPECT_EQ(t.windows, 6u);
+  EXPECT_EQ(t.invocations, 4u);
+  EXPECT_EQ(t.warmup_skips, 2u);
+  EXPECT_EQ(t.clamped_values, g.counters().clamped_values);
+  EXPECT_EQ(t.drift_windows, 4u);
+  EXPECT_EQ(t.flags, 1);
+  uint8_t buf[kTelemetryBytes];
+  ASSERT_EQ(EncodeTelemetry(t, buf, sizeof(buf), &e), Status::kOk);
+  Telemetry back;
+  ASSERT_EQ(DecodeTelemetry(buf, sizeof(buf), &back, &e), Status::kOk) << e.c_str();
+  EXPECT_EQ(back.drift_max_shift, t.drift_max_shift);
+}
+
+}  // namespace
+}  // namespace mote::micro
