@@ -66,9 +66,9 @@ void DriftMonitor::Evaluate() {
   for (uint32_t f = 0; f < features_; ++f) {
     const float v = cal_var_[f] + kDriftEpsilon;
     const float d = mean(f) - cal_mean_[f];
-    const float shift = __builtin_sqrtf(d * d / v);
-    if (shift > max_shift_) {
-      max_shift_ = shift;
+    const float shift2 = d * d / v;  // squared: one square root after the loop
+    if (shift2 > max_shift_) {
+      max_shift_ = shift2;
       worst_ = static_cast<uint16_t>(f);
     }
     const float r = (variance(f) + kDriftEpsilon) / v;
@@ -79,6 +79,7 @@ void DriftMonitor::Evaluate() {
     }
     if (config_.ratio_limit > 0.0f && dev > config_.ratio_limit) ratio_alarm = true;
   }
+  max_shift_ = __builtin_sqrtf(max_shift_);
   alarm_ = n_ >= config_.min_windows && (max_shift_ > config_.shift_limit || ratio_alarm);
 }
 
