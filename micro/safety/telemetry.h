@@ -9,7 +9,7 @@
 // naming what is wrong; any single-bit change of a record is rejected. No heap.
 //
 //   Telemetry t;
-//   FillTelemetry(guard, manifest, uptime_s, &t);
+//   FillTelemetry(guard, manifest, uptime_s, ++sequence, /*watchdog=*/true, &t);
 //   uint8_t buf[kTelemetryBytes];
 //   EncodeTelemetry(t, buf, sizeof(buf), &err);
 //   Send(buf, sizeof(buf));
