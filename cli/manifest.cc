@@ -54,6 +54,8 @@ void Set(const SetOptions& o) {
   if (!bytes) throw CommandError(err);
   host::ManifestData m;
   if (auto old = host::ReadModelManifest(bytes->data(), bytes->size(), &err)) m = *old;
+  else if (!err.empty())
+    std::cerr << "mote: warning: " << o.model << ": existing manifest ignored (" << err << ")\n";
   auto loaded = host::LoadedModel::FromBytes(bytes->data(), bytes->size(), &err);
   if (!loaded) throw CommandError(o.model + ": " + err);
   micro::Interpreter& in = loaded->interpreter();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "host/data/dataset.h"
+#include "host/io/tflite_edit.h"
 #include "micro/safety/telemetry.h"
 
 namespace {
@@ -135,6 +136,26 @@ TEST_F(ManifestCli, ErrorsExitOneWithAMessage) {
   WriteAll(dir_ + "/bad.json", "{\"name\": 3}");
   EXPECT_EQ(RunCommand(Mote("manifest set " + model_ + " -o " + dir_ + "/x.tflite --from " + dir_ + "/bad.json"), &out), 1);
   EXPECT_NE(out.find("\"name\""), std::string::npos) << out;
+}
+
+TEST_F(ManifestCli, CorruptManifestIsReportedNotFatalForInspect) {
+  const std::string bytes = ReadAll(model_);
+  const std::vector<uint8_t> model(bytes.begin(), bytes.end());
+  std::string err, out;
+  auto bad = mote::host::AddMetadata(model, "mote.manifest", {'M', 'O', 'T', 'M', 1, 0, 0, 0, 16, 0, 0, 0, 1, 2, 3, 4}, &err);
+  ASSERT_TRUE(bad) << err;
+  const std::string path = dir_ + "/bad.tflite";
+  WriteAll(path, std::string(bad->begin(), bad->end()));
+  EXPECT_EQ(RunCommand(Mote("manifest show " + path), &out), 1);
+  EXPECT_NE(out.find("CRC-32 mismatch"), std::string::npos) << out;
+  ASSERT_EQ(RunCommand(Mote("inspect " + path), &out), 0) << out;
+  EXPECT_NE(out.find("manifest     corrupt"), std::string::npos) << out;
+  ASSERT_EQ(RunCommand(Mote("inspect " + path + " --json"), &out), 0) << out;
+  EXPECT_NE(nlohmann::json::parse(out)["manifest_error"].get<std::string>().find("CRC"), std::string::npos);
+  // set replaces it (with a warning).
+  ASSERT_EQ(RunCommand(Mote("manifest set " + path + " -o " + dir_ + "/fixed.tflite name=a"), &out), 0) << out;
+  EXPECT_NE(out.find("existing manifest ignored"), std::string::npos) << out;
+  ASSERT_EQ(RunCommand(Mote("manifest show " + dir_ + "/fixed.tflite"), &out), 0) << out;
 }
 
 TEST_F(ManifestCli, TelemetryDecode) {
