@@ -1,5 +1,6 @@
 #include "host/io/manifest.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -100,6 +101,21 @@ bool FromHex(const std::string& s, std::vector<uint8_t>* out) {
     out->push_back(static_cast<uint8_t>(hi * 16 + lo));
   }
   return true;
+}
+
+// The double nearest to f's shortest decimal form, so JSON shows 0.7 rather
+// than 0.699999988079071 and reading it back as float gives f again.
+double ShortFloat(float f) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), f);
+  *r.ptr = '\0';
+  return std::strtod(buf, nullptr);
+}
+
+json FloatArray(const std::vector<float>& v) {
+  json a = json::array();
+  for (float f : v) a.push_back(ShortFloat(f));
+  return a;
 }
 
 std::string VersionText(const std::array<uint16_t, 3>& v) {
@@ -269,12 +285,12 @@ json ManifestToJson(const ManifestData& m) {
   j["version"] = VersionText(m.version);
   if (m.min_runtime) j["min_runtime"] = VersionText(*m.min_runtime);
   j["labels"] = m.labels;
-  j["input_scaling"] = {{"scale", m.scale}, {"offset", m.offset}};
+  j["input_scaling"] = {{"scale", FloatArray(m.scale)}, {"offset", FloatArray(m.offset)}};
   if (m.has_thresholds)
-    j["thresholds"] = {{"confidence", m.confidence_threshold},
-                       {"hysteresis", m.hysteresis},
-                       {"anomaly", m.anomaly_threshold}};
-  j["calibration"] = {{"mean", m.mean}, {"variance", m.variance}};
+    j["thresholds"] = {{"confidence", ShortFloat(m.confidence_threshold)},
+                       {"hysteresis", ShortFloat(m.hysteresis)},
+                       {"anomaly", ShortFloat(m.anomaly_threshold)}};
+  j["calibration"] = {{"mean", FloatArray(m.mean)}, {"variance", FloatArray(m.variance)}};
   if (m.training_hash) j["training_hash"] = Hex(m.training_hash->data(), 32);
   j["arena_bytes"] = m.arena_bytes;
   j["cycle_budget"] = m.cycle_budget;

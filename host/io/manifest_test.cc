@@ -305,6 +305,12 @@ TEST(ManifestTest, SettingsParseAndRejectWithClearErrors) {
   EXPECT_EQ(m.confidence_threshold, 0.7f);
   EXPECT_EQ(m.offset, std::vector<float>{-1.0f});
   EXPECT_EQ(m.cycle_budget, 900000u);
+  // JSON shows floats in their shortest form, and reads them back exactly.
+  const auto j = ManifestToJson(m);
+  EXPECT_EQ(j["thresholds"]["confidence"].dump(), "0.7");
+  ManifestData back;
+  ASSERT_TRUE(ManifestFromJson(j, &back, &err)) << err;
+  EXPECT_EQ(back.confidence_threshold, 0.7f);
   struct Bad {
     const char* kv;
     const char* says;
