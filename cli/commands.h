@@ -29,6 +29,9 @@ void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);
 void AddBudget(CLI::App& app);
 void AddCodegen(CLI::App& app);
+// Field safety: manifest, telemetry (issue 9).
+void AddManifest(CLI::App& app);
+void AddTelemetry(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "host/io/loaded_model.h"
+#include "host/io/manifest.h"
 #include "host/plan/cost.h"
 
 namespace mote::cli {
@@ -64,6 +65,11 @@ void Inspect(const std::string& path, bool as_json) {
   j["arena"] = {{"activations", in.activation_bytes()},
                 {"persistent", in.persistent_bytes()},
                 {"activation_lower_bound", in.activation_lower_bound()}};
+  std::string manifest_err;
+  const auto manifest =
+      host::ReadModelManifest(m->bytes().data(), m->bytes().size(), &manifest_err);
+  if (manifest) j["manifest"] = host::ManifestToJson(*manifest);
+  if (!manifest_err.empty()) j["manifest_error"] = manifest_err;
   if (as_json) {
     std::cout << j.dump(2) << "\n";
     return;
@@ -84,7 +90,10 @@ void Inspect(const std::string& path, bool as_json) {
   std::printf("arena        %zu bytes (activations %zu, lower bound %zu; persistent %zu)\n",
               in.arena_used_bytes(), in.activation_bytes(), in.activation_lower_bound(),
               in.persistent_bytes());
-  std::printf("MACs         %llu\n\n", static_cast<unsigned long long>(total_macs));
+  std::printf("MACs         %llu\n", static_cast<unsigned long long>(total_macs));
+  if (manifest) std::printf("manifest\n%s", host::ManifestText(*manifest, "  ").c_str());
+  if (!manifest_err.empty()) std::printf("manifest     corrupt: %s\n", manifest_err.c_str());
+  std::printf("\n");
   std::printf("  #  %-18s %-18s %12s %10s\n", "op", "output", "MACs", "weights B");
   for (size_t i = 0; i < in.num_nodes(); ++i) {
     const micro::Node& n = in.node(i);

@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
       "  mote demo anomaly --out DIR          data -> train -> int8 -> .tflite + C array\n"
       "  mote codegen model.tflite -o gen     the model as C++ (no interpreter on the device)\n"
       "  mote plan model.tflite -o p.tflite   arena plan (stored for TFLM too), --html timeline\n"
-      "  mote profile model.tflite            per-op host time, MACs and bytes\n",
+      "  mote profile model.tflite            per-op host time, MACs and bytes\n"
+      "  mote manifest set m.tflite -o o.tflite name=kws version=1.0.0 labels=yes,no threshold=0.7\n"
+      "  mote telemetry decode dev42.bin      counters, latency and drift sent by a device\n",
       "mote"};
   app.set_version_flag("--version", MOTE_VERSION);
   app.require_subcommand(1);
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   mote::cli::AddProfile(app);
   mote::cli::AddBudget(app);
   mote::cli::AddCodegen(app);
+  mote::cli::AddManifest(app);
+  mote::cli::AddTelemetry(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,6 +40,15 @@ if(MOTE_FUZZ)
   target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
   set_target_properties(model_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  # Field safety records: manifest parser, telemetry decoder
+  # (tests/fuzz/run_safety_fuzzers.sh SECONDS manifest|telemetry).
+  foreach(f manifest_fuzzer telemetry_fuzzer)
+    add_executable(${f} tests/fuzz/${f}.cc ${MOTE_MICRO_SOURCES})
+    target_include_directories(${f} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    target_compile_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+    target_link_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS})
+    set_target_properties(${f} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  endforeach()
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
 
@@ -224,3 +233,21 @@ add_test(NAME oracle_ops
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
                  --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
 set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
+
+# ---- field safety: manifest (micro/safety/manifest.h, mote manifest) --------
+# A model that carries "mote.manifest" metadata still loads in TFLM and gives
+# the same bytes as mote (label oracle: needs pip tflite-micro).
+set(MOTE_MANIFEST_MODEL ${CMAKE_BINARY_DIR}/ad_autoencoder_int8_manifest.tflite)
+add_test(NAME oracle_manifest_model_setup
+         COMMAND mote manifest set ${MOTE_SHARED_DIR}/models/ad_autoencoder_int8.tflite
+                 -o ${MOTE_MANIFEST_MODEL} name=ad_autoencoder version=1.0.0
+                 labels=normal,anomaly anomaly_threshold=11.5 hysteresis=0.5 --arena)
+set_tests_properties(oracle_manifest_model_setup PROPERTIES
+                     FIXTURES_SETUP manifest_model LABELS oracle)
+add_test(NAME oracle_tflm_manifest_model
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/tflm_diff.py
+                 ${MOTE_MANIFEST_MODEL} --mote $<TARGET_FILE:mote> --count 20 --seed 1
+                 --jobs 2 --check-inspect)
+set_tests_properties(oracle_tflm_manifest_model PROPERTIES
+                     FIXTURES_REQUIRED manifest_model LABELS oracle TIMEOUT 600)
+# ---- end field safety: manifest ----------------------------------------------
