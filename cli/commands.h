@@ -29,6 +29,8 @@ void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);
 void AddBudget(CLI::App& app);
 void AddCodegen(CLI::App& app);
+// Model signatures (issue 9): keygen, sign, verify.
+void AddSign(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -214,3 +214,16 @@ add_test(NAME oracle_ops
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
                  --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
 set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
+
+# ---- signatures (micro/safety/sha256, ed25519, model_signature) -------------
+# Unit tests are core (mote_tests, libsodium is a core dependency). The
+# libFuzzer target: tests/fuzz/run_signature_fuzzer.sh SECONDS (builds, seeds, runs).
+if(MOTE_FUZZ)
+  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  target_include_directories(signature_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+  target_link_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
+  target_link_libraries(signature_fuzzer PRIVATE PkgConfig::SODIUM)
+  set_target_properties(signature_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
+# ---- end signatures ----
