@@ -226,4 +226,8 @@ if(MOTE_FUZZ)
   target_link_libraries(signature_fuzzer PRIVATE PkgConfig::SODIUM)
   set_target_properties(signature_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
+# Bench (not a test): build/safety_bench prints host figures as JSON.
+add_executable(safety_bench bench/safety_bench.cc)
+target_link_libraries(safety_bench PRIVATE mote_host)
+set_target_properties(safety_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 # ---- end signatures ----

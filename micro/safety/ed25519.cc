@@ -20,6 +20,11 @@ constexpr Fe kSqrtM1 = {{0x4a0ea0b0u, 0xc4ee1b27u, 0xad2fe478u, 0x2f431806u, 0x3
 // y^2 of the points of order 8 (y = +-y8); orders 1, 2, 4 have y^2 = 1 or 0.
 constexpr Fe kOrder8YSquared = {{0x9c155291u, 0xae479185u, 0xb4f0a103u, 0x6bdf9e34u,
                                  0xba609c05u, 0xc2c2ebc2u, 0x8bd5b257u, 0x76b9125bu}};
+// The base point B: y = 4/5, x the even root.
+constexpr Fe kBaseX = {{0x8f25d51au, 0xc9562d60u, 0x9525a7b2u, 0x692cc760u, 0xfdd6dc5cu,
+                        0xc0a4e231u, 0xcd6e53feu, 0x216936d3u}};
+constexpr Fe kBaseY = {{0x66666658u, 0x66666666u, 0x66666666u, 0x66666666u, 0x66666666u,
+                        0x66666666u, 0x66666666u, 0x66666666u}};
 // The group order L = 2^252 + 27742317777372353535851937790883648493.
 constexpr uint32_t kL[8] = {0x5cf5d3edu, 0x5812631au, 0xa2f79cd6u, 0x14def9deu,
                             0, 0, 0, 0x10000000u};
@@ -180,12 +185,11 @@ bool Ed25519Verify(const uint8_t signature[kEd25519SignatureBytes], const uint8_
     ReduceModL(h, digest);
   }
 
-  // Base point B: y = 4/5, x even.
-  uint8_t b_bytes[32];
-  memset(b_bytes, 0x66, sizeof(b_bytes));
-  b_bytes[0] = 0x58;
   Point b, b_minus_a, acc;
-  Decode(&b, b_bytes);
+  b.x = kBaseX;
+  b.y = kBaseY;
+  fe::FeSet(&b.z, 1);
+  fe::FeMul(&b.t, b.x, b.y);
   Add(&b_minus_a, b, neg_a);
 
   // acc = [S]B + [h](-A), both scalars < 2^253, bits from the top (Straus).

@@ -73,13 +73,13 @@ void FeSub(Fe* r, const Fe& a, const Fe& b) {
 void FeMul(Fe* r, const Fe& a, const Fe& b) {
   uint32_t t[16] = {0};
   for (int i = 0; i < 8; ++i) {
-    uint64_t c = 0;
-    for (int j = 0; j < 8; ++j) {
-      c += static_cast<uint64_t>(a.v[i]) * b.v[j] + t[i + j];
-      t[i + j] = static_cast<uint32_t>(c);
-      c >>= 32;
+    uint32_t carry = 0;
+    for (int j = 0; j < 8; ++j) {  // a*b + t + carry < 2^64: one UMAAL on Armv7E-M
+      const uint64_t x = static_cast<uint64_t>(a.v[i]) * b.v[j] + t[i + j] + carry;
+      t[i + j] = static_cast<uint32_t>(x);
+      carry = static_cast<uint32_t>(x >> 32);
     }
-    t[i + 8] = static_cast<uint32_t>(c);
+    t[i + 8] = carry;
   }
   uint64_t c = 0;
   for (int i = 0; i < 8; ++i) {

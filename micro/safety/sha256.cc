@@ -26,27 +26,37 @@ void Compress(uint32_t state[8], const uint8_t block[64]) {
     const uint8_t* p = block + 4 * i;
     w[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
   }
-  uint32_t v[8];
-  memcpy(v, state, sizeof(v));
+  uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+  uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int t = 0; t < 64; ++t) {
     uint32_t wt = w[t & 15];
     if (t >= 16) {  // w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16], in place
-      const uint32_t a = w[(t - 15) & 15], b = w[(t - 2) & 15];
-      const uint32_t s0 = Rotr(a, 7) ^ Rotr(a, 18) ^ (a >> 3);
-      const uint32_t s1 = Rotr(b, 17) ^ Rotr(b, 19) ^ (b >> 10);
+      const uint32_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
+      const uint32_t s0 = Rotr(x, 7) ^ Rotr(x, 18) ^ (x >> 3);
+      const uint32_t s1 = Rotr(y, 17) ^ Rotr(y, 19) ^ (y >> 10);
       wt = w[t & 15] = wt + s0 + w[(t - 7) & 15] + s1;
     }
-    const uint32_t e = v[4];
-    const uint32_t t1 = v[7] + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) +
-                        ((e & v[5]) ^ (~e & v[6])) + kK[t] + wt;
-    const uint32_t a = v[0];
+    const uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) +
+                        ((e & f) ^ (~e & g)) + kK[t] + wt;
     const uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) +
-                        ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
-    memmove(v + 1, v, 7 * sizeof(uint32_t));
-    v[4] += t1;
-    v[0] = t1 + t2;
+                        ((a & b) ^ (a & c) ^ (b & c));
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
   }
-  for (int i = 0; i < 8; ++i) state[i] += v[i];
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
 }
 
 }  // namespace

@@ -36,27 +36,37 @@ void Compress(uint64_t state[8], const uint8_t block[128]) {
     for (int j = 0; j < 8; ++j) x = (x << 8) | block[8 * i + j];
     w[i] = x;
   }
-  uint64_t v[8];
-  memcpy(v, state, sizeof(v));
+  uint64_t a = state[0], b = state[1], c = state[2], d = state[3];
+  uint64_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (int t = 0; t < 80; ++t) {
     uint64_t wt = w[t & 15];
     if (t >= 16) {  // w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16], in place
-      const uint64_t a = w[(t - 15) & 15], b = w[(t - 2) & 15];
-      const uint64_t s0 = Rotr(a, 1) ^ Rotr(a, 8) ^ (a >> 7);
-      const uint64_t s1 = Rotr(b, 19) ^ Rotr(b, 61) ^ (b >> 6);
+      const uint64_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
+      const uint64_t s0 = Rotr(x, 1) ^ Rotr(x, 8) ^ (x >> 7);
+      const uint64_t s1 = Rotr(y, 19) ^ Rotr(y, 61) ^ (y >> 6);
       wt = w[t & 15] = wt + s0 + w[(t - 7) & 15] + s1;
     }
-    const uint64_t e = v[4];
-    const uint64_t t1 = v[7] + (Rotr(e, 14) ^ Rotr(e, 18) ^ Rotr(e, 41)) +
-                        ((e & v[5]) ^ (~e & v[6])) + kK[t] + wt;
-    const uint64_t a = v[0];
+    const uint64_t t1 = h + (Rotr(e, 14) ^ Rotr(e, 18) ^ Rotr(e, 41)) +
+                        ((e & f) ^ (~e & g)) + kK[t] + wt;
     const uint64_t t2 = (Rotr(a, 28) ^ Rotr(a, 34) ^ Rotr(a, 39)) +
-                        ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
-    memmove(v + 1, v, 7 * sizeof(uint64_t));
-    v[4] += t1;
-    v[0] = t1 + t2;
+                        ((a & b) ^ (a & c) ^ (b & c));
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
   }
-  for (int i = 0; i < 8; ++i) state[i] += v[i];
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
 }
 
 }  // namespace
