@@ -82,6 +82,7 @@ def main():
     stack = re.search(r"stack_used=(\d+)", text)
     status = re.search(r"verify: ([^\n]*?) model_bytes", text)
     tampered = re.search(r"tampered: ([^\n]*)", text)
+    kat = re.search(r"known answers failed: (\d+)", text)
     elf_sizes = {}
     for line in run(["arm-none-eabi-size", "-A", elf]).splitlines():
         parts = line.split()
@@ -94,6 +95,7 @@ def main():
         "exit_code": p.returncode,
         "verify_status": status.group(1) if status else None,
         "tampered_status": tampered.group(1) if tampered else None,
+        "known_answers_failed": int(kat.group(1)) if kat else None,
         "instructions": dict(zip(["verify_model", "sha256_model_only", "verify_tampered"], insns)),
         "stack_peak_bytes": int(stack.group(1)) if stack else None,
         "code_bytes_per_object": sizes,

@@ -34,7 +34,7 @@ struct Point {
   Fe x, y, z, t;
 };
 
-// r = p + q (add-2008-hwcd-3, complete for Ed25519, so it also doubles).
+// r = p + q (add-2008-hwcd-3, complete for Ed25519).
 void Add(Point* r, const Point& p, const Point& q) {
   Fe a, b, c, d, e, f, g, h;
   fe::FeSub(&a, p.y, p.x);
@@ -57,6 +57,26 @@ void Add(Point* r, const Point& p, const Point& q) {
   fe::FeMul(&r->z, f, g);
 }
 
+// r = 2p (dbl-2008-hwcd with a = -1; F and H negated, which negates all four
+// output coordinates: the same projective point). Does not read p.t.
+void Double(Point* r, const Point& p) {
+  Fe a, b, c, e, g, h;
+  fe::FeSquare(&a, p.x);
+  fe::FeSquare(&b, p.y);
+  fe::FeSquare(&c, p.z);
+  fe::FeAdd(&c, c, c);      // C = 2 Z^2
+  fe::FeAdd(&h, a, b);      // H' = A + B
+  fe::FeAdd(&e, p.x, p.y);
+  fe::FeSquare(&e, e);
+  fe::FeSub(&e, e, h);      // E = (X + Y)^2 - A - B
+  fe::FeSub(&g, b, a);      // G = B - A
+  fe::FeSub(&c, c, g);      // F' = C - G
+  fe::FeMul(&r->x, e, c);
+  fe::FeMul(&r->y, g, h);
+  fe::FeMul(&r->t, e, h);
+  fe::FeMul(&r->z, c, g);
+}
+
 // Decodes a point (RFC 8032 5.1.3) without the y < p check; false when x^2
 // has no square root. x = 0 with the sign bit set only arises for y = +-1,
 // which the small-order check rejects before decoding.
@@ -64,19 +84,19 @@ bool Decode(Point* r, const uint8_t s[32]) {
   Fe u, v, v3, vxx;
   fe::FeFromBytes(&r->y, s);
   fe::FeSet(&r->z, 1);
-  fe::FeMul(&u, r->y, r->y);
+  fe::FeSquare(&u, r->y);
   fe::FeMul(&v, u, kD);
   fe::FeSub(&u, u, r->z);          // u = y^2 - 1
   fe::FeAdd(&v, v, r->z);          // v = d y^2 + 1
-  fe::FeMul(&v3, v, v);
+  fe::FeSquare(&v3, v);
   fe::FeMul(&v3, v3, v);           // v^3
-  fe::FeMul(&r->x, v3, v3);
+  fe::FeSquare(&r->x, v3);
   fe::FeMul(&r->x, r->x, v);
   fe::FeMul(&r->x, r->x, u);       // u v^7
   fe::FePow(&r->x, r->x, false);   // (u v^7)^((p-5)/8)
   fe::FeMul(&r->x, r->x, v3);
   fe::FeMul(&r->x, r->x, u);       // candidate x = u v^3 (u v^7)^((p-5)/8)
-  fe::FeMul(&vxx, r->x, r->x);
+  fe::FeSquare(&vxx, r->x);
   fe::FeMul(&vxx, vxx, v);
   if (!fe::FeEqual(vxx, u)) {
     fe::FeAdd(&vxx, vxx, u);
@@ -106,7 +126,7 @@ void Encode(uint8_t s[32], const Point& p) {
 bool HasSmallOrder(const uint8_t s[32]) {
   Fe y, one;
   fe::FeFromBytes(&y, s);
-  fe::FeMul(&y, y, y);
+  fe::FeSquare(&y, y);
   fe::FeSet(&one, 1);
   uint8_t b[32];
   fe::FeToBytes(b, y);
@@ -198,7 +218,7 @@ bool Ed25519Verify(const uint8_t signature[kEd25519SignatureBytes], const uint8_
   fe::FeSet(&acc.z, 1);
   fe::FeSet(&acc.t, 0);
   for (int bit = 252; bit >= 0; --bit) {
-    Add(&acc, acc, acc);
+    Double(&acc, acc);
     const uint32_t sb = (s[bit >> 5] >> (bit & 31)) & 1u;
     const uint32_t hb = (h[bit >> 5] >> (bit & 31)) & 1u;
     if (sb && hb) {
