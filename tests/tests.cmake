@@ -226,6 +226,11 @@ if(MOTE_FUZZ)
   target_link_libraries(signature_fuzzer PRIVATE PkgConfig::SODIUM)
   set_target_properties(signature_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
+# A signed model still loads in TFLite and TFLM, with outputs identical to the unsigned one.
+add_test(NAME oracle_signed_model_loads
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/signed_model_loads.py
+                 ${MOTE_SHARED_DIR}/models/kws_dscnn_int8.tflite --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_signed_model_loads PROPERTIES LABELS oracle)
 # Bench (not a test): build/safety_bench prints host figures as JSON.
 add_executable(safety_bench bench/safety_bench.cc)
 target_link_libraries(safety_bench PRIVATE mote_host)
