@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Cortex-M4 figures for the signature check: flash of the crypto objects and
-instructions to verify a signed ~3 KB model under QEMU (mps2-an386).
+"""Cortex-M figures for the signature check: flash of the crypto objects and
+instructions to verify a signed ~3 KB model under QEMU (default mps2-an386, M4).
 
-  bench/safety_target.py [--build build] [--opt Os] [--json out.json]
+  bench/safety_target.py [--build build] [--opt Os] [--board mps2-an386] [--json out.json]
 
 Needs build/safety_bench (host build), arm-none-eabi-g++ and qemu-system-arm.
 Steps: safety_bench writes a signed model + public key; a firmware image
@@ -21,7 +21,12 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CPU = ["-mthumb", "-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
+BOARDS = {  # as cmake/toolchains/arm-none-eabi.cmake
+    "mps2-an386": ("Cortex-M4F", ["-mcpu=cortex-m4", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]),
+    "mps2-an500": ("Cortex-M7", ["-mcpu=cortex-m7", "-mfloat-abi=hard", "-mfpu=fpv5-d16"]),
+    "mps2-an505": ("Cortex-M33", ["-mcpu=cortex-m33", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"]),
+    "mps3-an547": ("Cortex-M55", ["-mcpu=cortex-m55", "-mfloat-abi=hard"]),
+}
 CXX = ["-std=c++17", "-ffunction-sections", "-fdata-sections", "-fno-common", "-fno-exceptions",
        "-fno-rtti", "-fno-threadsafe-statics", "-fno-use-cxa-atexit", "-I", ROOT]
 CRYPTO = ["micro/safety/sha256.cc", "micro/safety/sha512.cc", "micro/safety/fe25519.cc",
@@ -39,9 +44,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--opt", default="Os")
+    ap.add_argument("--board", default="mps2-an386", choices=sorted(BOARDS))
     ap.add_argument("--json")
     a = ap.parse_args()
-    out = os.path.join(a.build, "safety_target")
+    cpu_name, cpu_flags = BOARDS[a.board]
+    CPU = ["-mthumb", *cpu_flags]
+    out = os.path.join(a.build, "safety_target", f"{a.board}-{a.opt}")
     os.makedirs(out, exist_ok=True)
     model, key = os.path.join(out, "signed.tflite"), os.path.join(out, "key.bin")
     run([os.path.join(a.build, "safety_bench"), "--iterations", "1",
@@ -71,11 +79,11 @@ def main():
         run(["arm-none-eabi-g++", f"-{a.opt}", "-g", *CPU, *CXX, "-c", s, "-o", obj])
         objs.append(obj)
     run(["arm-none-eabi-gcc", f"-{a.opt}", *CPU, *objs,
-         "-T", os.path.join(ROOT, "firmware/boards/mps2-an386.ld"), "-L", os.path.join(ROOT, "firmware"),
+         "-T", os.path.join(ROOT, f"firmware/boards/{a.board}.ld"), "-L", os.path.join(ROOT, "firmware"),
          "--specs=nosys.specs", "-nostartfiles", "-Wl,--gc-sections", "-o", elf, "-lm"])
     plugin = os.path.join(out, "libmote_insn_count.so")
     run(["gcc", "-shared", "-fPIC", "-O2", "-o", plugin, os.path.join(ROOT, "firmware/qemu/insn_count.c")])
-    p = subprocess.run([os.path.join(ROOT, "tests/target/qemu_run.sh"), "mps2-an386", elf, plugin],
+    p = subprocess.run([os.path.join(ROOT, "tests/target/qemu_run.sh"), a.board, elf, plugin],
                        text=True, capture_output=True, stdin=subprocess.DEVNULL)
     text = p.stdout + p.stderr
     insns = [int(x) for x in re.findall(r"^mote-insns (\d+)$", text, re.M)]
@@ -89,7 +97,7 @@ def main():
         if len(parts) >= 3 and parts[0].startswith(".") and parts[1].isdigit():
             elf_sizes[parts[0]] = int(parts[1])
     result = {
-        "board": "mps2-an386 (Cortex-M4F, QEMU)", "opt": a.opt,
+        "board": f"{a.board} ({cpu_name}, QEMU)", "opt": a.opt,
         "unit": "instructions, not cycles (QEMU TCG plugin)",
         "model_bytes": os.path.getsize(model),
         "exit_code": p.returncode,
