@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -140,7 +141,14 @@ bool WriteKeyFiles(const std::string& name, const SigningKey& key, bool force, s
   const std::string secret = std::string("# mote signing key (secret: keep private), key id ") +
                              id + "\n" + kSecretHeader + "\n" +
                              Hex(key.seed.data(), key.seed.size()) + "\n";
-  const std::string pub = std::string("# mote public key, key id ") + id + "\n" +
+  std::string c_array = "# for the firmware: const uint8_t kPublicKey[32] = {";
+  char b[8];
+  for (size_t i = 0; i < key.public_key.size(); ++i) {
+    snprintf(b, sizeof(b), "%s0x%02x", i ? ", " : "", key.public_key[i]);
+    c_array += b;
+  }
+  c_array += "};\n";
+  const std::string pub = std::string("# mote public key, key id ") + id + "\n" + c_array +
                           kPublicHeader + "\n" +
                           Hex(key.public_key.data(), key.public_key.size()) + "\n";
   return WriteText(name, secret, 0600, force, err) &&

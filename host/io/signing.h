@@ -5,7 +5,8 @@
 //
 // Key files are two lines of text (plus optional "#" comment lines):
 //   secret key NAME      "mote-ed25519-secret-key 1" + 64 hex digits (the 32-byte seed), mode 0600
-//   public key NAME.pub  "mote-ed25519-public-key 1" + 64 hex digits (the 32-byte key)
+//   public key NAME.pub  "mote-ed25519-public-key 1" + 64 hex digits (the 32-byte key);
+//                        a comment line carries the key as a C initializer for firmware
 //
 //   SigningKey key = GenerateSigningKey();
 //   WriteKeyFiles("vendor", key, &err);                   // vendor, vendor.pub
