@@ -32,6 +32,8 @@ void AddCodegen(CLI::App& app);
 // Field safety: manifest, telemetry (issue 9).
 void AddManifest(CLI::App& app);
 void AddTelemetry(CLI::App& app);
+// Model signatures (issue 9): keygen, sign, verify.
+void AddSign(CLI::App& app);
 
 }  // namespace mote::cli
 

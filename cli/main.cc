@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   mote::cli::AddCodegen(app);
   mote::cli::AddManifest(app);
   mote::cli::AddTelemetry(app);
+  mote::cli::AddSign(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

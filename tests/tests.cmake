@@ -251,3 +251,24 @@ add_test(NAME oracle_tflm_manifest_model
 set_tests_properties(oracle_tflm_manifest_model PROPERTIES
                      FIXTURES_REQUIRED manifest_model LABELS oracle TIMEOUT 600)
 # ---- end field safety: manifest ----------------------------------------------
+# ---- signatures (micro/safety/sha256, ed25519, model_signature) -------------
+# Unit tests are core (mote_tests, libsodium is a core dependency). The
+# libFuzzer target: tests/fuzz/run_signature_fuzzer.sh SECONDS (builds, seeds, runs).
+if(MOTE_FUZZ)
+  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  target_include_directories(signature_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+  target_link_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
+  target_link_libraries(signature_fuzzer PRIVATE PkgConfig::SODIUM)
+  set_target_properties(signature_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
+# A signed model still loads in TFLite and TFLM, with outputs identical to the unsigned one.
+add_test(NAME oracle_signed_model_loads
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/signed_model_loads.py
+                 ${MOTE_SHARED_DIR}/models/kws_dscnn_int8.tflite --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_signed_model_loads PROPERTIES LABELS oracle)
+# Bench (not a test): build/safety_bench prints host figures as JSON.
+add_executable(safety_bench bench/safety_bench.cc)
+target_link_libraries(safety_bench PRIVATE mote_host)
+set_target_properties(safety_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+# ---- end signatures ----
