@@ -40,6 +40,12 @@ if(MOTE_FUZZ)
   target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
   set_target_properties(model_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+  # Field log reader, log ring and model slots (tests/fuzz/run_field_log_fuzzer.sh).
+  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  target_include_directories(field_log_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+  target_link_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
+  set_target_properties(field_log_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
 
