@@ -20,7 +20,7 @@
 //   if (slots.Boot(&boot, &err) == Status::kOk)
 //     RunModel(boot.image, boot.size);                      // boot.slot: 0 = A, 1 = B
 //
-// No heap; all state lives in the ModelSlots object (~60 bytes).
+// No heap; all state lives in the ModelSlots object (48 bytes on Cortex-M).
 #ifndef MOTE_MICRO_SAFETY_SLOTS_H_
 #define MOTE_MICRO_SAFETY_SLOTS_H_
 
