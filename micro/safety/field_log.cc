@@ -145,20 +145,24 @@ Status DecodeLogRecord(const uint8_t* data, size_t size, LogRecordView* view, si
     why = LogDefect::kTruncated;
     return Status::kTruncated;
   }
+  // Version 1 headers are checked for consistency before the CRC: cheap, and
+  // garbage that happens to hold a sync marker rarely gets as far as a CRC
+  // over up to 64 KiB.
+  const SampleType type = static_cast<SampleType>(data[kTypeAt]);
+  const size_t ctx = data[kContextCountAt];
+  const size_t count = static_cast<size_t>(GetLe(data + kSampleCountAt, 2));
+  const bool v1 = data[kVersionAt] == kLogFormatVersion;
+  if (v1 && (SampleBytes(type) == 0 || ctx > kLogMaxContext ||
+             length != kLogOverheadBytes + 3 * ctx + SampleBytes(type) * count))
+    return Status::kBadRecord;  // kBadField
   if (Crc32(data, length - 4) != static_cast<uint32_t>(GetLe(data + length - 4, 4))) {
     why = LogDefect::kBadCrc;
     return Status::kBadRecord;
   }
-  if (data[kVersionAt] != kLogFormatVersion) {
+  if (!v1) {
     why = LogDefect::kBadVersion;
     return Status::kBadRecord;
   }
-  const SampleType type = static_cast<SampleType>(data[kTypeAt]);
-  const size_t ctx = data[kContextCountAt];
-  const size_t count = static_cast<size_t>(GetLe(data + kSampleCountAt, 2));
-  if (SampleBytes(type) == 0 || ctx > kLogMaxContext ||
-      length != kLogOverheadBytes + 3 * ctx + SampleBytes(type) * count)
-    return Status::kBadRecord;  // kBadField
   if (view != nullptr) {
     LogRecordView& v = *view;
     v = LogRecordView();

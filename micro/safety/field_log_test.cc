@@ -145,6 +145,10 @@ TEST(FieldLog, DecoderNamesEachDefect) {
   EXPECT_EQ(DecodeLogRecord(good.data(), good.size() - 1, nullptr, &used, &why), Status::kTruncated);
   EXPECT_EQ(why, LogDefect::kTruncated);
   EXPECT_EQ(DecodeLogRecord(good.data(), 3, nullptr, &used, &why), Status::kTruncated);
+  auto count = good;  // a flipped sample count disagrees with the length
+  count[26] ^= 0x01;
+  EXPECT_EQ(DecodeLogRecord(count.data(), count.size(), nullptr, &used, &why), Status::kBadRecord);
+  EXPECT_EQ(why, LogDefect::kBadField);
   auto shortlen = good;
   shortlen[4] = 5;
   shortlen[5] = 0;
