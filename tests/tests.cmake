@@ -220,3 +220,13 @@ add_test(NAME oracle_ops
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
                  --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
 set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
+
+# ---- field safety: model slots + field log (issue 9, parts 3 and 5) ------------
+# Core: micro/safety/{slots,field_log,field_log_ring}_test.cc, host/data/ingest_test.cc,
+# tests/ingest_cli_test.cc run in mote_tests. Oracle: logs written by Python's
+# struct + zlib from docs/field_log.md ingest to exactly the intact records.
+add_test(NAME oracle_field_log_zlib
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/field_log_zlib.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_field_log_zlib PROPERTIES LABELS oracle TIMEOUT 300)
+# ---- end field safety ------------------------------------------------------------
