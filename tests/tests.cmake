@@ -49,6 +49,12 @@ if(MOTE_FUZZ)
     target_link_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS})
     set_target_properties(${f} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   endforeach()
+  # Field log reader, log ring and model slots (tests/fuzz/run_field_log_fuzzer.sh).
+  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  target_include_directories(field_log_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
+  target_link_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
+  set_target_properties(field_log_fuzzer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 endif()
 # ---- end libFuzzer ------------------------------------------------------------
 
@@ -272,3 +278,12 @@ add_executable(safety_bench bench/safety_bench.cc)
 target_link_libraries(safety_bench PRIVATE mote_host)
 set_target_properties(safety_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 # ---- end signatures ----
+# ---- field safety: model slots + field log (issue 9, parts 3 and 5) ------------
+# Core: micro/safety/{slots,field_log,field_log_ring}_test.cc, host/data/ingest_test.cc,
+# tests/ingest_cli_test.cc run in mote_tests. Oracle: logs written by Python's
+# struct + zlib from docs/field_log.md ingest to exactly the intact records.
+add_test(NAME oracle_field_log_zlib
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/field_log_zlib.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_field_log_zlib PROPERTIES LABELS oracle TIMEOUT 300)
+# ---- end field safety ------------------------------------------------------------
