@@ -214,3 +214,13 @@ add_test(NAME oracle_ops
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
                  --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
 set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
+
+# ---- 16x8 mode (int16 activations, int8 weights) vs TFLM: oracle ------------
+# Converter-made 16x8 models (int16 and float32 I/O) covering CONV_2D,
+# DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, MUL, SOFTMAX, LOGISTIC, TANH, pools,
+# QUANTIZE, DEQUANTIZE, CONCATENATION, RESHAPE: int16 outputs byte for byte.
+add_test(NAME oracle_int16
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/int16_diff.py
+                 --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_int16 --count 50 --jobs 2)
+set_tests_properties(oracle_int16 PROPERTIES LABELS oracle TIMEOUT 1800)
+# ---- end 16x8 mode ------------------------------------------------------------

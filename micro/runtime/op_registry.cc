@@ -14,8 +14,12 @@
 #define MOTE_KEEP_IS_ONE_(x) MOTE_KEEP_IS_ONE__(MOTE_KEEP_ARG_##x)
 #define MOTE_KEEP_IS_ONE__(arg_or_junk) MOTE_KEEP_SECOND(arg_or_junk 1, 0, 0)
 #define MOTE_KEEP(name) MOTE_KEEP_IS_ONE(MOTE_KEEP_OP_##name)
+// The 16x8 kernels too only if the header asks for them (MOTE_KEEP_INT16 1):
+// int8-only images do not pay for them in flash.
+#define MOTE_KEEP_S16(name) (MOTE_KEEP(name) && MOTE_KEEP_IS_ONE(MOTE_KEEP_INT16))
 #else
 #define MOTE_KEEP(name) 1
+#define MOTE_KEEP_S16(name) 1
 #endif
 
 namespace mote::micro {
@@ -43,6 +47,29 @@ constexpr OpEntry kOps[] = {
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(OpId::kCount),
               "ops.def and OpId disagree");
 
+[[maybe_unused]] Status PrepareS16NotLinked(PrepareContext& ctx) {
+  return ctx.Error(Status::kUnsupportedType,
+                   "int16 (16x8) kernels not linked into this firmware (MOTE_KEEP_INT16)");
+}
+
+// 16x8 kernels by OpId; {nullptr, nullptr} where an op has none.
+struct S16Table {
+  OpKernel k[static_cast<size_t>(OpId::kCount)] = {};
+  constexpr S16Table() {
+#define MOTE_OP_S16(name)                                                          \
+  k[static_cast<size_t>(OpId::k##name)] =                                          \
+      OpKernel{MOTE_KEEP_S16(name) ? Prepare##name##S16 : PrepareS16NotLinked,     \
+               MOTE_KEEP_S16(name) ? Eval##name##S16 : EvalNotLinked};
+#include "micro/runtime/ops_s16.def"
+#undef MOTE_OP_S16
+  }
+};
+constexpr S16Table kS16;
+
+bool IsInt16(const Tensor* t, const int32_t* ids, int n) {
+  return n > 0 && ids[0] >= 0 && t[ids[0]].type == DType::kInt16;
+}
+
 }  // namespace
 
 const char* OpName(OpId op) {
@@ -61,5 +88,14 @@ bool OpFromBuiltin(int32_t builtin, OpId* out) {
 }
 
 const OpKernel& KernelFor(OpId op) { return kOps[static_cast<unsigned>(op)].kernel; }
+
+const OpKernel& KernelFor(const Node& n, const Tensor* tensors) {
+  const unsigned i = static_cast<unsigned>(n.op);
+  const OpKernel& s16 = kS16.k[i];
+  if (s16.prepare != nullptr && (IsInt16(tensors, n.inputs, n.num_inputs) ||
+                                 IsInt16(tensors, n.outputs, n.num_outputs)))
+    return s16;
+  return kOps[i].kernel;
+}
 
 }  // namespace mote::micro
