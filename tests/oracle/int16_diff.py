@@ -23,6 +23,8 @@ Exit 0 if every model passed, 1 on any mismatch / missing op / mote failure,
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -224,8 +226,10 @@ def make_models(models_dir, only):
     model = build(name, c)
     for suffix, int16_io in [("s16", True)] + ([("s16fio", False)] if c["fio"] else []):
       fname = f"{name}_{suffix}.tflite"
+      with contextlib.redirect_stdout(io.StringIO()):  # the converter's export chatter
+        data = convert(model, c, int16_io, seed=2000 + k)
       with open(os.path.join(models_dir, fname), "wb") as f:
-        f.write(convert(model, c, int16_io, seed=2000 + k))
+        f.write(data)
       made[fname] = c
   return made
 
