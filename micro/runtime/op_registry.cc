@@ -16,10 +16,10 @@
 #define MOTE_KEEP(name) MOTE_KEEP_IS_ONE(MOTE_KEEP_OP_##name)
 // The 16x8 kernels too only if the header asks for them (MOTE_KEEP_INT16 1):
 // int8-only images do not pay for them in flash.
-#define MOTE_KEEP_S16(name) (MOTE_KEEP(name) && MOTE_KEEP_IS_ONE(MOTE_KEEP_INT16))
+#define MOTE_KEEP_S16_ANY MOTE_KEEP_IS_ONE(MOTE_KEEP_INT16)
 #else
 #define MOTE_KEEP(name) 1
-#define MOTE_KEEP_S16(name) 1
+#define MOTE_KEEP_S16_ANY 1
 #endif
 
 namespace mote::micro {
@@ -52,19 +52,31 @@ static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(OpId::kCount
                    "int16 (16x8) kernels not linked into this firmware (MOTE_KEEP_INT16)");
 }
 
+// Ops with a 16x8 kernel, one bit per OpId (an int8-only image keeps only
+// this word, not the table below).
+constexpr uint64_t S16Mask() {
+  uint64_t m = 0;
+#define MOTE_OP_S16(name) m |= uint64_t{1} << static_cast<unsigned>(OpId::k##name);
+#include "micro/runtime/ops_s16.def"
+#undef MOTE_OP_S16
+  return m;
+}
+static_assert(static_cast<unsigned>(OpId::kCount) <= 64, "S16Mask needs a wider word");
+constexpr uint64_t kS16Mask = S16Mask();
+constexpr bool kKeepS16 = MOTE_KEEP_S16_ANY;
+
 // 16x8 kernels by OpId; {nullptr, nullptr} where an op has none.
 struct S16Table {
   OpKernel k[static_cast<size_t>(OpId::kCount)] = {};
   constexpr S16Table() {
-#define MOTE_OP_S16(name)                                                          \
-  k[static_cast<size_t>(OpId::k##name)] =                                          \
-      OpKernel{MOTE_KEEP_S16(name) ? Prepare##name##S16 : PrepareS16NotLinked,     \
-               MOTE_KEEP_S16(name) ? Eval##name##S16 : EvalNotLinked};
+#define MOTE_OP_S16(name)                                                       \
+  k[static_cast<size_t>(OpId::k##name)] =                                       \
+      OpKernel{MOTE_KEEP(name) ? Prepare##name##S16 : PrepareNotLinked,         \
+               MOTE_KEEP(name) ? Eval##name##S16 : EvalNotLinked};
 #include "micro/runtime/ops_s16.def"
 #undef MOTE_OP_S16
   }
 };
-constexpr S16Table kS16;
 
 bool IsInt16(const Tensor* t, const int32_t* ids, int n) {
   return n > 0 && ids[0] >= 0 && t[ids[0]].type == DType::kInt16;
@@ -91,11 +103,16 @@ const OpKernel& KernelFor(OpId op) { return kOps[static_cast<unsigned>(op)].kern
 
 const OpKernel& KernelFor(const Node& n, const Tensor* tensors) {
   const unsigned i = static_cast<unsigned>(n.op);
-  const OpKernel& s16 = kS16.k[i];
-  if (s16.prepare != nullptr && (IsInt16(tensors, n.inputs, n.num_inputs) ||
-                                 IsInt16(tensors, n.outputs, n.num_outputs)))
-    return s16;
-  return kOps[i].kernel;
+  if (((kS16Mask >> i) & 1) == 0 || !(IsInt16(tensors, n.inputs, n.num_inputs) ||
+                                      IsInt16(tensors, n.outputs, n.num_outputs)))
+    return kOps[i].kernel;
+  if constexpr (kKeepS16) {
+    static constexpr S16Table kS16;
+    return kS16.k[i];
+  } else {
+    static constexpr OpKernel kNotLinked{PrepareS16NotLinked, EvalNotLinked};
+    return kNotLinked;
+  }
 }
 
 }  // namespace mote::micro

@@ -147,7 +147,9 @@ TEST(Conv2DPerChannelS16, SaturatesAndClampsActivation) {
   const int8_t f[4] = {127, 127, -127, -127};
   const int64_t bias[2] = {int64_t{1} << 40, 0};
   ChannelQuant q;
-  QuantizeMultiplier(1.0, &q.mult, &q.shift);
+  int shift = 0;
+  QuantizeMultiplier(1.0, &q.mult, &shift);
+  q.shift = shift;
   int16_t out[2];
   Conv2DPerChannelS16(p, q, is, in, fs, f, bias, os, out);
   EXPECT_EQ(out[0], 32767);  // 2^40 + ... saturates
@@ -169,7 +171,9 @@ TEST(FullyConnectedS16, MatchesPlainSum) {
   p.weights_offset = 0;
   ChannelQuant q;
   const double real = 3.1e-4;
-  QuantizeMultiplier(real, &q.mult, &q.shift);
+  int shift = 0;
+  QuantizeMultiplier(real, &q.mult, &shift);
+  q.shift = shift;
   int16_t y64[kBatches * kUnits], y32[kBatches * kUnits];
   FullyConnectedS16(p, q, kBatches, kDepth, kUnits, x, w, bias, y64);
   FullyConnectedS16(p, q, kBatches, kDepth, kUnits, x, w, bias_32, y32);
