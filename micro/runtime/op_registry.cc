@@ -4,7 +4,9 @@
 // drops the others' code: compile this file with MOTE_OPS_HEADER naming a
 // header with one line `#define MOTE_KEEP_OP_<Name> 1` per operator kept.
 // The other operators then fail Prepare with kUnsupportedOp; names and
-// builtin codes stay complete.
+// builtin codes stay complete. The 16x8 (int16) kernels of the kept operators
+// (ops_s16.def) are linked only if the header also has
+// `#define MOTE_KEEP_INT16 1`.
 #ifdef MOTE_OPS_HEADER
 #include MOTE_OPS_HEADER
 // MOTE_KEEP(Name) is 1 if MOTE_KEEP_OP_Name is defined as 1, else 0.
