@@ -29,9 +29,8 @@ void Quantize(const QuantizeOptions& o) {
   const size_t n = std::min<size_t>(x->shape[0], static_cast<size_t>(o.samples));
   const train::Tensor rep = data::Rows(*x, 0, n);
   const bool s16 = o.activations == "int16";
-  auto q = compress::Quantize(*m, rep,
-                              s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8,
-                              &err);
+  const auto bits = s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8;
+  auto q = compress::Quantize(*m, rep, bits, &err);
   if (!q) throw CommandError(o.weights + ": " + err);
   const std::vector<uint8_t> bytes = host::WriteTflite(q->model);
   // The device runtime must accept what we wrote.
@@ -58,7 +57,8 @@ void AddQuantize(CLI::App& app) {
                   "symmetric int16 activations and input/output, int64 biases (more accurate,\n"
                   "twice the activation RAM). Examples:\n"
                   "  mote quantize model.bin --data train.npy -o model_int8.tflite\n"
-                  "  mote quantize model.bin --data train.npy --activations int16 -o model_16x8.tflite");
+                  "  mote quantize model.bin --data train.npy --activations int16 \\\n"
+                  "      -o model_16x8.tflite");
   cmd->add_option("weights", o->weights, "float weights file from `mote train`")->required();
   cmd->add_option("--data,-d", o->data, "representative inputs (.npy or .csv)")->required();
   cmd->add_option("--samples", o->samples, "calibrate on the first N rows (default 100)")
