@@ -13,7 +13,7 @@ namespace {
 struct ConvDataS16 {
   ref::ConvParams p;
   ref::ChannelQuant quant;
-  bool bias64;
+  BiasS16 bias;
 };
 
 Status PrepareConvLikeS16(PrepareContext& ctx, bool depthwise) {
@@ -57,7 +57,7 @@ Status PrepareConvLikeS16(PrepareContext& ctx, bool depthwise) {
   if (fs.h < 1 || fs.w < 1) return ctx.Error(Status::kBadModel, "empty filter");
   const int k = depthwise ? fs.h * fs.w : fs.h * fs.w * fs.c;  // products per output
   if (Status s = CheckWeightedOpS16(ctx, filter, 0, bias, out_ch, k, depthwise ? 1 : k,
-                                    depthwise ? fs.c : 1, &d->bias64);
+                                    depthwise ? fs.c : 1, &d->bias);
       s != Status::kOk)
     return s;
   const int oh = ref::PaddedOutputSize(same, is.h, fs.h, p.stride_h, p.dilation_h);
@@ -74,22 +74,18 @@ Status PrepareConvLikeS16(PrepareContext& ctx, bool depthwise) {
   if (Status s = ActivationRangeS16(ctx, act, out, &p.act_min, &p.act_max); s != Status::kOk)
     return s;
   if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant); s != Status::kOk) return s;
-  if (d->bias64)
+  if (d->bias.is64)
     if (Status s = ExpectShiftsS64(ctx, d->quant, out_ch); s != Status::kOk) return s;
   ctx.node().params = d;
   return Status::kOk;
 }
 
-const int64_t* Bias64(const Node& n, Tensor* t) {
-  return n.num_inputs > 2 && n.inputs[2] >= 0 ? In(n, t, 2).as<int64_t>() : nullptr;
-}
-const int32_t* Bias32(const Node& n, Tensor* t) {
-  return n.num_inputs > 2 && n.inputs[2] >= 0 ? In(n, t, 2).as<int32_t>() : nullptr;
-}
+const int64_t* Bias64(const BiasS16& b) { return static_cast<const int64_t*>(b.data); }
+const int32_t* Bias32(const BiasS16& b) { return static_cast<const int32_t*>(b.data); }
 
 struct FcDataS16 {
   int batches = 0, depth = 0, units = 0;
-  bool bias64 = false;
+  BiasS16 bias;
   ref::FullyConnectedParams p;
   ref::ChannelQuant quant;
 };
@@ -104,12 +100,12 @@ void EvalConv2DS16(const Node& n, Tensor* t) {
   const Tensor& in = In(n, t, 0);
   const Tensor& f = In(n, t, 1);
   Tensor& out = Out(n, t, 0);
-  if (d.bias64)
+  if (d.bias.is64)
     ref::Conv2DPerChannelS16(d.p, d.quant, in.Shape4(), in.as<int16_t>(), f.Shape4(),
-                             f.as<int8_t>(), Bias64(n, t), out.Shape4(), out.as<int16_t>());
+                             f.as<int8_t>(), Bias64(d.bias), out.Shape4(), out.as<int16_t>());
   else
     ref::Conv2DPerChannelS16(d.p, d.quant, in.Shape4(), in.as<int16_t>(), f.Shape4(),
-                             f.as<int8_t>(), Bias32(n, t), out.Shape4(), out.as<int16_t>());
+                             f.as<int8_t>(), Bias32(d.bias), out.Shape4(), out.as<int16_t>());
 }
 
 void EvalDepthwiseConv2DS16(const Node& n, Tensor* t) {
@@ -117,13 +113,13 @@ void EvalDepthwiseConv2DS16(const Node& n, Tensor* t) {
   const Tensor& in = In(n, t, 0);
   const Tensor& f = In(n, t, 1);
   Tensor& out = Out(n, t, 0);
-  if (d.bias64)
+  if (d.bias.is64)
     ref::DepthwiseConv2DPerChannelS16(d.p, d.quant, in.Shape4(), in.as<int16_t>(), f.Shape4(),
-                                      f.as<int8_t>(), Bias64(n, t), out.Shape4(),
+                                      f.as<int8_t>(), Bias64(d.bias), out.Shape4(),
                                       out.as<int16_t>());
   else
     ref::DepthwiseConv2DPerChannelS16(d.p, d.quant, in.Shape4(), in.as<int16_t>(), f.Shape4(),
-                                      f.as<int8_t>(), Bias32(n, t), out.Shape4(),
+                                      f.as<int8_t>(), Bias32(d.bias), out.Shape4(),
                                       out.as<int16_t>());
 }
 
@@ -155,7 +151,7 @@ Status PrepareFullyConnectedS16(PrepareContext& ctx) {
                      w.quantized_dimension);
   d->p.weights_offset = -w.zero_point;
   if (Status s = CheckWeightedOpS16(ctx, w, d->p.weights_offset, bias, d->units, d->depth,
-                                    d->depth, 1, &d->bias64);
+                                    d->depth, 1, &d->bias);
       s != Status::kOk)
     return s;
   if (Status s = ActivationRangeS16(ctx, ctx.OptionU8(kFcActivation, 0), out, &d->p.act_min,
@@ -163,7 +159,7 @@ Status PrepareFullyConnectedS16(PrepareContext& ctx) {
       s != Status::kOk)
     return s;
   if (Status s = ChannelMultipliers(ctx, d->units, &d->quant); s != Status::kOk) return s;
-  if (d->bias64)
+  if (d->bias.is64)
     if (Status s = ExpectShiftsS64(ctx, d->quant, d->units); s != Status::kOk) return s;
   ctx.node().params = d;
   return Status::kOk;
@@ -174,10 +170,10 @@ void EvalFullyConnectedS16(const Node& n, Tensor* t) {
   const int16_t* x = In(n, t, 0).as<int16_t>();
   const int8_t* w = In(n, t, 1).as<int8_t>();
   int16_t* y = Out(n, t, 0).as<int16_t>();
-  if (d.bias64)
-    ref::FullyConnectedS16(d.p, d.quant, d.batches, d.depth, d.units, x, w, Bias64(n, t), y);
+  if (d.bias.is64)
+    ref::FullyConnectedS16(d.p, d.quant, d.batches, d.depth, d.units, x, w, Bias64(d.bias), y);
   else
-    ref::FullyConnectedS16(d.p, d.quant, d.batches, d.depth, d.units, x, w, Bias32(n, t), y);
+    ref::FullyConnectedS16(d.p, d.quant, d.batches, d.depth, d.units, x, w, Bias32(d.bias), y);
 }
 
 }  // namespace mote::micro

@@ -1,5 +1,7 @@
 #include "micro/kernels/kernel_util.h"
 
+#include <string.h>
+
 #include "micro/kernels/ref/quant.h"
 
 namespace mote::micro {
@@ -176,11 +178,12 @@ Status ActivationRangeS16(PrepareContext& ctx, uint8_t act, const Tensor& out, i
 
 Status CheckWeightedOpS16(PrepareContext& ctx, const Tensor& weights, int32_t weights_offset,
                           const Tensor* bias, int channels, int k, int channel_stride,
-                          int k_stride, bool* bias64) {
+                          int k_stride, BiasS16* out) {
   if (Status s = ctx.ExpectType(weights, "weights", DType::kInt8); s != Status::kOk) return s;
   if (Status s = ctx.ExpectQuantized(weights, "weights"); s != Status::kOk) return s;
   if (!weights.is_const) return ctx.Error(Status::kUnsupportedOp, "weights must be constant");
-  *bias64 = bias != nullptr && bias->type == DType::kInt64;
+  out->is64 = bias != nullptr && bias->type == DType::kInt64;
+  const bool* bias64 = &out->is64;
   if (bias != nullptr) {
     if (bias->type != DType::kInt64 && bias->type != DType::kInt32)
       return ctx.Error(Status::kUnsupportedType, "bias is ", DTypeName(bias->type),
@@ -201,11 +204,22 @@ Status CheckWeightedOpS16(PrepareContext& ctx, const Tensor& weights, int32_t we
       sum += v < 0 ? -v : v;
     }
     int64_t b = 0;
-    if (bias != nullptr) b = *bias64 ? bias->as<int64_t>()[c] : bias->as<int32_t>()[c];
+    if (bias != nullptr && *bias64) {
+      memcpy(&b, bias->data + 8 * static_cast<size_t>(c), 8);  // may be 4-byte aligned
+    } else if (bias != nullptr) {
+      b = bias->as<int32_t>()[c];
+    }
     if (b > limit || b < -limit || sum * 32768 > limit - (b < 0 ? -b : b))
       return ctx.Error(Status::kBadModel, "output channel ", c, " can overflow the ",
                        *bias64 ? "int64 (47-bit)" : "int32", " accumulator (bias ", b,
                        ", weights sum ", sum, ")");
+  }
+  out->data = bias != nullptr ? bias->data : nullptr;
+  if (out->is64 && reinterpret_cast<uintptr_t>(bias->data) % 8 != 0) {
+    void* copy = ctx.Allocate(8 * static_cast<size_t>(channels));  // 8-byte aligned
+    if (copy == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for the bias");
+    memcpy(copy, bias->data, 8 * static_cast<size_t>(channels));
+    out->data = copy;
   }
   return Status::kOk;
 }
