@@ -287,3 +287,18 @@ add_test(NAME oracle_field_log_zlib
                  --mote $<TARGET_FILE:mote>)
 set_tests_properties(oracle_field_log_zlib PROPERTIES LABELS oracle TIMEOUT 300)
 # ---- end field safety ------------------------------------------------------------
+# ---- 16x8 mode (int16 activations, int8 weights) vs TFLM: oracle ------------
+# Converter-made 16x8 models (int16 and float32 I/O) covering CONV_2D,
+# DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, MUL, SOFTMAX, LOGISTIC, TANH, pools,
+# QUANTIZE, DEQUANTIZE, CONCATENATION, RESHAPE: int16 outputs byte for byte.
+add_test(NAME oracle_int16
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/int16_diff.py
+                 --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_int16 --count 50 --jobs 2)
+set_tests_properties(oracle_int16 PROPERTIES LABELS oracle TIMEOUT 1800)
+# `mote quantize --activations int16`: the 16x8 model mote writes runs in pip
+# TFLM with mote's bytes (anomaly demo, real test windows + random inputs).
+add_test(NAME oracle_quantize_int16
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/quantize16_oracle.py
+                 --mote $<TARGET_FILE:mote> --seed 1 --windows 100)
+set_tests_properties(oracle_quantize_int16 PROPERTIES LABELS oracle TIMEOUT 900)
+# ---- end 16x8 mode ------------------------------------------------------------

@@ -57,14 +57,15 @@ bool IsRelu(const Layer& l, Activation* act) {
 
 class Lowering {
  public:
-  Lowering(train::Sequential& m, std::vector<Range> ranges) : m_(m), ranges_(std::move(ranges)) {}
+  Lowering(train::Sequential& m, std::vector<Range> ranges, bool s16)
+      : m_(m), ranges_(std::move(ranges)), s16_(s16) {}
 
   bool Run(QuantizedModel* out, std::string* err) {
     auto& layers = m_.layers();
     // Input tensor: [1] + input shape.
     std::vector<int32_t> shape{1};
     for (int d : m_.input_shape()) shape.push_back(d);
-    QuantParams in_q = ChooseInt8Params(ranges_[0].min, ranges_[0].max);
+    QuantParams in_q = Choose(ranges_[0]);
     out->input = in_q;
     cur_ = Activation_("input", shape, in_q);
     cur_q_ = in_q;
@@ -84,8 +85,9 @@ class Lowering {
         if (last + 1 < layers.size() && IsRelu(*layers[last + 1], &act)) ++last;
         const bool feeds_logistic = last + 1 < layers.size() && layers[last + 1]->type() == "Sigmoid";
         const QuantParams oq =
-            feeds_logistic ? ChooseLogisticInputParams(ranges_[last + 1].min, ranges_[last + 1].max)
-                           : ChooseInt8Params(ranges_[last + 1].min, ranges_[last + 1].max);
+            feeds_logistic && !s16_
+                ? ChooseLogisticInputParams(ranges_[last + 1].min, ranges_[last + 1].max)
+                : Choose(ranges_[last + 1]);
         if (t == "Dense") {
           if (!Dense(l, bn, act, oq, "dense_" + std::to_string(i), err)) return Fail(where, err);
         } else {
@@ -133,6 +135,11 @@ class Lowering {
       }
       Activation act;
       if (IsRelu(l, &act)) {
+        if (s16_) {
+          *err = "a ReLU that does not follow Conv1D/Conv2D/DepthwiseConv2D/Dense (or their "
+                 "BatchNormalization) cannot be fused, and 16x8 mode has no RELU kernel";
+          return Fail(where, err);
+        }
         TfliteOp op;
         op.builtin = act == Activation::kRelu6 ? kRelu6 : kRelu;
         op.version = 2;
@@ -144,7 +151,9 @@ class Lowering {
         TfliteOp op;
         op.builtin = t == "Sigmoid" ? kLogistic : t == "Softmax" ? kSoftmax : kTanh;
         op.version = 2;
-        const QuantParams q = t == "Tanh" ? QuantParams{1.0f / 128, 0} : QuantParams{1.0f / 256, -128};
+        const QuantParams q = s16_           ? QuantParams{1.0f / 32768, 0}
+                              : t == "Tanh" ? QuantParams{1.0f / 128, 0}
+                                            : QuantParams{1.0f / 256, -128};
         Emit(op, model_.tensors[cur_].shape, q, (t == "Sigmoid" ? "sigmoid_" : t == "Softmax" ? "softmax_" : "tanh_") + std::to_string(i));
         continue;
       }
@@ -175,7 +184,7 @@ class Lowering {
     TfliteTensor t;
     t.name = name;
     t.shape = std::move(shape);
-    t.type = DType::kInt8;
+    t.type = s16_ ? DType::kInt16 : DType::kInt8;
     t.scale = {q.scale};
     t.zero_point = {q.zero_point};
     return model_.AddTensor(std::move(t));
@@ -241,8 +250,10 @@ class Lowering {
     t.quantized_dimension = dim;
     return model_.AddTensor(std::move(t));
   }
+  // int32 (int8 mode) or int64 (16x8 mode) bias.
   int ConstBias(const std::string& name, const std::vector<float>& b, const std::vector<float>& wscale) {
     std::vector<int32_t> q(b.size());
+    std::vector<int64_t> q64(b.size());
     std::vector<float> scales(b.size());
     for (size_t c = 0; c < b.size(); ++c) {
       const float ws = wscale.size() == 1 ? wscale[0] : wscale[c];
@@ -250,12 +261,13 @@ class Lowering {
       scales[c] = static_cast<float>(s);
       const double v = std::round(b[c] / s);
       q[c] = static_cast<int32_t>(std::clamp(v, -2147483647.0, 2147483647.0));
+      q64[c] = static_cast<int64_t>(std::clamp(v, -1099511627776.0, 1099511627776.0));  // 2^40
     }
     TfliteTensor t;
     t.name = name;
     t.shape = {static_cast<int32_t>(b.size())};
-    t.type = DType::kInt32;
-    t.data = Bytes(q);
+    t.type = s16_ ? DType::kInt64 : DType::kInt32;
+    t.data = s16_ ? Bytes(q64) : Bytes(q);
     if (wscale.size() == 1) scales.resize(1);
     t.zero_point.assign(scales.size(), 0);
     t.scale = std::move(scales);
@@ -349,9 +361,14 @@ class Lowering {
     return true;
   }
 
+  QuantParams Choose(const Range& r) const {
+    return s16_ ? ChooseInt16Params(r.min, r.max) : ChooseInt8Params(r.min, r.max);
+  }
+
   using Param = train::Param;
   train::Sequential& m_;
   std::vector<Range> ranges_;
+  bool s16_;
   host::TfliteModel model_;
   int cur_ = 0;
   QuantParams cur_q_;
@@ -386,6 +403,13 @@ QuantParams ChooseLogisticInputParams(float min, float max) {
   return base;
 }
 
+QuantParams ChooseInt16Params(float min, float max) {
+  const float amax = std::max(std::fabs(min), std::fabs(max));
+  QuantParams q;
+  if (amax > 0) q.scale = static_cast<float>(static_cast<double>(amax) / 32767.0);
+  return q;  // all zero (or NaN): scale 1
+}
+
 QuantParams ChooseInt8Params(float min, float max) {
   min = std::min(min, 0.0f);
   max = std::max(max, 0.0f);
@@ -404,7 +428,13 @@ int8_t QuantizeValue(float x, const QuantParams& q) {
 }
 
 std::optional<QuantizedModel> QuantizeInt8(train::Sequential& m, const Tensor& rep, std::string* err) {
+  return Quantize(m, rep, ActivationBits::kInt8, err);
+}
+
+std::optional<QuantizedModel> Quantize(train::Sequential& m, const Tensor& rep, ActivationBits bits,
+                                       std::string* err) {
   auto& layers = m.layers();
+  const bool s16 = bits == ActivationBits::kInt16;
   if (rep.shape.empty() || rep.shape[0] < 1) {
     *err = "the representative dataset is empty";
     return std::nullopt;
@@ -428,9 +458,11 @@ std::optional<QuantizedModel> QuantizeInt8(train::Sequential& m, const Tensor& r
     }
   }
   QuantizedModel out;
-  Lowering lower(m, std::move(ranges));
+  Lowering lower(m, std::move(ranges), s16);
   if (!lower.Run(&out, err)) return std::nullopt;
-  out.model.description = "mote int8 (post-training quantization, " + std::to_string(n) +
+  out.model.description = std::string(s16 ? "mote 16x8 (int16 activations, int8 weights; " :
+                                            "mote int8 (") +
+                          "post-training quantization, " + std::to_string(n) +
                           " calibration samples)";
   return out;
 }

@@ -52,12 +52,25 @@ struct QuantizedModel {
 std::optional<QuantizedModel> QuantizeInt8(train::Sequential& m, const train::Tensor& representative,
                                            std::string* err);
 
+// Activation precision of the quantized model. kInt16 is TFLite's 16x8 mode
+// (EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8): the same int8
+// weights, activations symmetric int16 (scale = max|x| / 32767, zero point 0),
+// biases int64 with scale input_scale * weight_scale; LOGISTIC, TANH and
+// SOFTMAX outputs at scale 1/32768, zero point 0; a ReLU that cannot be fused
+// into the Conv/Dense before it is refused (no int16 RELU kernel). Input and
+// output are int16.
+enum class ActivationBits { kInt8, kInt16 };
+std::optional<QuantizedModel> Quantize(train::Sequential& m, const train::Tensor& representative,
+                                       ActivationBits bits, std::string* err);
+
 // Asymmetric int8 parameters for a float range (widened to include 0).
 QuantParams ChooseInt8Params(float min, float max);
 // Parameters for a LOGISTIC input covering [min, max] on which TFLM's
 // fixed-point LOGISTIC equals round(256 * sigmoid(x)) - 128 (TFLite's table)
 // for every int8 input; the plain parameters if no candidate agrees.
 QuantParams ChooseLogisticInputParams(float min, float max);
+// Symmetric int16 parameters: scale max(|min|, |max|) / 32767, zero point 0.
+QuantParams ChooseInt16Params(float min, float max);
 // round(x / scale) + zero_point, saturated to int8 (TFLite's QUANTIZE).
 int8_t QuantizeValue(float x, const QuantParams& q);
 

@@ -171,6 +171,9 @@ bool Generator::Run(std::string* err) {
     const int a = node.num_inputs > 0 ? node.inputs[0] : -1;
     const Tensor* x = a >= 0 ? &in_.tensor(a) : nullptr;
     const bool s8 = x != nullptr && x->type == DType::kInt8;
+    if ((x != nullptr && x->type == DType::kInt16) || out.type == DType::kInt16)
+      return Fail(err, i, "int16 (16x8) operators are not supported by codegen yet; "
+                          "run this model with the interpreter");
     const std::string pname = Fmt("kParams%d", i);
     body += Fmt("  // op %d: %s -> tensor %d %s %s\n", i, micro::OpName(node.op), o,
                 micro::DTypeName(out.type), ShapeText(out).c_str());

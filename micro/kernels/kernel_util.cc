@@ -1,5 +1,7 @@
 #include "micro/kernels/kernel_util.h"
 
+#include <string.h>
+
 #include "micro/kernels/ref/quant.h"
 
 namespace mote::micro {
@@ -135,6 +137,102 @@ Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect,
     return ctx.Error(Status::kShapeMismatch, "output shape should be [", expect[0], ",",
                      expect[1], ",", expect[2], ",", expect[3], "]");
   return ctx.Error(Status::kShapeMismatch, "output shape does not match the computed shape");
+}
+
+Status ExpectSymmetricS16(PrepareContext& ctx, const Tensor& t, const char* what) {
+  if (Status s = ctx.ExpectType(t, what, DType::kInt16); s != Status::kOk) return s;
+  if (Status s = ctx.ExpectQuantized(t, what); s != Status::kOk) return s;
+  if (t.per_channel) return ctx.Error(Status::kBadModel, what, " must have one scale");
+  if (t.zero_point != 0)
+    return ctx.Error(Status::kBadModel, what, " zero point is ", t.zero_point,
+                     ": int16 activations must be symmetric (zero point 0)");
+  return Status::kOk;
+}
+
+Status ActivationRangeS16(PrepareContext& ctx, uint8_t act, const Tensor& out, int32_t* lo,
+                          int32_t* hi) {
+  // The int8 helper's rounding, widened: run it, then redo the bounds on the
+  // int16 range (q(v) as TFLM: zero point + round(v / scale)).
+  const auto q = [&out](float v) {
+    float steps = ref::RoundAway(v / out.scale);
+    steps = steps > 1.0e9f ? 1.0e9f : (steps < -1.0e9f ? -1.0e9f : steps);
+    return out.zero_point + static_cast<int32_t>(steps);
+  };
+  *lo = -32768;
+  *hi = 32767;
+  switch (static_cast<Activation>(act)) {
+    case Activation::kNone: return Status::kOk;
+    case Activation::kRelu: *lo = q(0.0f) > *lo ? q(0.0f) : *lo; return Status::kOk;
+    case Activation::kRelu6:
+      *lo = q(0.0f) > *lo ? q(0.0f) : *lo;
+      *hi = q(6.0f) < *hi ? q(6.0f) : *hi;
+      return Status::kOk;
+    case Activation::kReluN1To1:
+      *lo = q(-1.0f) > *lo ? q(-1.0f) : *lo;
+      *hi = q(1.0f) < *hi ? q(1.0f) : *hi;
+      return Status::kOk;
+    default:
+      return ctx.Error(Status::kUnsupportedOp, "fused activation ", act, " is not supported");
+  }
+}
+
+Status CheckWeightedOpS16(PrepareContext& ctx, const Tensor& weights, int32_t weights_offset,
+                          const Tensor* bias, int channels, int k, int channel_stride,
+                          int k_stride, BiasS16* out) {
+  if (Status s = ctx.ExpectType(weights, "weights", DType::kInt8); s != Status::kOk) return s;
+  if (Status s = ctx.ExpectQuantized(weights, "weights"); s != Status::kOk) return s;
+  if (!weights.is_const) return ctx.Error(Status::kUnsupportedOp, "weights must be constant");
+  out->is64 = bias != nullptr && bias->type == DType::kInt64;
+  const bool* bias64 = &out->is64;
+  if (bias != nullptr) {
+    if (bias->type != DType::kInt64 && bias->type != DType::kInt32)
+      return ctx.Error(Status::kUnsupportedType, "bias is ", DTypeName(bias->type),
+                       ": the 16x8 kernels take int64 or int32 bias");
+    if (!bias->is_const) return ctx.Error(Status::kUnsupportedOp, "bias must be constant");
+    if (bias->elements() != channels)
+      return ctx.Error(Status::kShapeMismatch, "bias has ", bias->elements(),
+                       " elements, expected ", channels);
+  }
+  // |x| <= 32768; the int64 requantization needs |acc| < 2^47.
+  const int64_t limit = *bias64 ? (int64_t{1} << 47) - 1 : INT32_MAX;
+  const int8_t* w = weights.as<int8_t>();
+  for (int c = 0; c < channels; ++c) {
+    int64_t sum = 0;
+    const int8_t* wc = w + static_cast<int64_t>(c) * channel_stride;
+    for (int j = 0; j < k; ++j) {
+      const int64_t v = int64_t{wc[static_cast<int64_t>(j) * k_stride]} + weights_offset;
+      sum += v < 0 ? -v : v;
+    }
+    int64_t b = 0;
+    if (bias != nullptr && *bias64) {
+      memcpy(&b, bias->data + 8 * static_cast<size_t>(c), 8);  // may be 4-byte aligned
+    } else if (bias != nullptr) {
+      b = bias->as<int32_t>()[c];
+    }
+    if (b > limit || b < -limit || sum * 32768 > limit - (b < 0 ? -b : b))
+      return ctx.Error(Status::kBadModel, "output channel ", c, " can overflow the ",
+                       *bias64 ? "int64 (47-bit)" : "int32", " accumulator (bias ", b,
+                       ", weights sum ", sum, ")");
+  }
+  out->data = bias != nullptr ? bias->data : nullptr;
+  if (out->is64 && reinterpret_cast<uintptr_t>(bias->data) % 8 != 0) {
+    void* copy = ctx.Allocate(8 * static_cast<size_t>(channels));  // 8-byte aligned
+    if (copy == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for the bias");
+    memcpy(copy, bias->data, 8 * static_cast<size_t>(channels));
+    out->data = copy;
+  }
+  return Status::kOk;
+}
+
+Status ExpectShiftsS64(PrepareContext& ctx, const ref::ChannelQuant& q, int channels) {
+  const int n = q.channel_shift != nullptr ? channels : 1;
+  for (int c = 0; c < n; ++c) {
+    const int shift = q.channel_shift != nullptr ? q.channel_shift[c] : q.shift;
+    if (shift > 7)
+      return ctx.Error(Status::kBadModel, "output channel ", c,
+                       " requantization scale is 128 or more (int64 bias)");
+  }
+  return Status::kOk;
 }
 
 }  // namespace mote::micro

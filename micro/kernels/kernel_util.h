@@ -48,6 +48,36 @@ uint32_t SlidingWindowGap(const ref::Shape4& in, const ref::Shape4& out, int str
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect,
                   int n);
 
+// ---- 16x8 mode (int16 activations) -----------------------------------------
+
+// t is int16, quantized (one scale) and has zero point 0, as the 16x8 kernels
+// require (TFLM's int16 kernels apply no activation offsets).
+Status ExpectSymmetricS16(PrepareContext& ctx, const Tensor& t, const char* what);
+
+// Integer clamp range of a fused activation for an int16 output.
+Status ActivationRangeS16(PrepareContext& ctx, uint8_t act, const Tensor& out, int32_t* lo,
+                          int32_t* hi);
+
+// The bias of a 16x8 conv / depthwise / FC as Eval reads it: int64 (8-byte
+// aligned: a model that stores it 4-byte aligned gets an arena copy) or int32,
+// or none (data == nullptr).
+struct BiasS16 {
+  const void* data = nullptr;
+  bool is64 = false;
+};
+
+// 16x8 conv / depthwise / FC: checks int8 constant weights, a constant int32
+// or int64 bias (or none), and that the accumulator (int64 for an int64 bias,
+// else int32) cannot overflow for any int16 input; weights laid out as for
+// ExpectAccumulatorFits. Fills *out.
+Status CheckWeightedOpS16(PrepareContext& ctx, const Tensor& weights, int32_t weights_offset,
+                          const Tensor* bias, int channels, int k, int channel_stride,
+                          int k_stride, BiasS16* out);
+
+// After ChannelMultipliers: an int64 accumulator is requantized by
+// MultiplyByQuantizedMultiplier64, which takes shifts up to 7 only.
+Status ExpectShiftsS64(PrepareContext& ctx, const ref::ChannelQuant& q, int channels);
+
 }  // namespace mote::micro
 
 #endif  // MOTE_MICRO_KERNELS_KERNEL_UTIL_H_

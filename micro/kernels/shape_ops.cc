@@ -19,7 +19,8 @@ Status PrepareCopy(PrepareContext& ctx) {
   if (in.bytes != out.bytes)
     return ctx.Error(Status::kShapeMismatch, "input has ", in.elements(),
                      " elements, output has ", out.elements());
-  if (in.type == DType::kInt8 && (in.scale != out.scale || in.zero_point != out.zero_point))
+  if ((in.type == DType::kInt8 || in.type == DType::kInt16) &&
+      (in.scale != out.scale || in.zero_point != out.zero_point))
     return ctx.Error(Status::kBadModel, "input and output quantization differ");
   ctx.AllowInPlace(0, 0);  // usually an alias; otherwise memmove copies
   return Status::kOk;
@@ -84,14 +85,15 @@ Status PrepareConcatenation(PrepareContext& ctx) {
   for (int i = 0; i < ctx.num_inputs(); ++i) {
     if (!ctx.HasInput(i)) return ctx.Error(Status::kBadModel, "input ", i, " is missing");
     const Tensor& in = ctx.input(i);
-    if (in.type != out.type || (in.type != DType::kInt8 && in.type != DType::kFloat32))
+    if (in.type != out.type || (in.type != DType::kInt8 && in.type != DType::kInt16 &&
+                                in.type != DType::kFloat32))
       return ctx.Error(Status::kUnsupportedType, "input ", i, " is ", DTypeName(in.type),
                        ", output is ", DTypeName(out.type));
     if (in.rank != out.rank) return ctx.Error(Status::kShapeMismatch, "input ", i, " rank differs");
     for (int k = 0; k < out.rank; ++k)
       if (k != axis && in.dims[k] != out.dims[k])
         return ctx.Error(Status::kShapeMismatch, "input ", i, " dimension ", k, " differs");
-    if (in.type == DType::kInt8 && (in.scale != out.scale || in.zero_point != out.zero_point))
+    if (in.type != DType::kFloat32 && (in.scale != out.scale || in.zero_point != out.zero_point))
       return ctx.Error(Status::kUnsupportedOp, "input ", i,
                        " quantization differs from the output (requantizing concat)");
     along += in.dims[axis];

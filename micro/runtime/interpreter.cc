@@ -152,7 +152,7 @@ Status Interpreter::PrepareNodes() {
                     ") writes to constant tensor ", op.outputs[k]);
     }
     PrepareContext ctx(&model_, tensors_, &n, &op, static_cast<int>(i), &arena_, &err_);
-    if (Status s = KernelFor(n.op).prepare(ctx); s != Status::kOk) return s;
+    if (Status s = KernelFor(n, tensors_).prepare(ctx); s != Status::kOk) return s;
     if (arena_.failed())
       return Fail(&err_, Status::kArenaTooSmall, "arena of ",
                   static_cast<int64_t>(arena_.size()), " bytes is too small (op ", i,
@@ -300,12 +300,12 @@ Status Interpreter::PlanActivations() {
 
 Status Interpreter::Invoke() {
   if (!ready_) return Fail(&err_, Status::kNotReady, "AllocateTensors() has not succeeded");
-  for (uint32_t i = 0; i < num_nodes_; ++i) KernelFor(nodes_[i].op).eval(nodes_[i], tensors_);
+  for (uint32_t i = 0; i < num_nodes_; ++i) KernelFor(nodes_[i], tensors_).eval(nodes_[i], tensors_);
   return Status::kOk;
 }
 
 void Interpreter::InvokeNode(size_t i) {
-  KernelFor(nodes_[i].op).eval(nodes_[i], tensors_);
+  KernelFor(nodes_[i], tensors_).eval(nodes_[i], tensors_);
 }
 
 }  // namespace mote::micro

@@ -185,4 +185,95 @@ void DequantizeS8(double scale, int32_t zp, int size, const int8_t* in,
   for (int i = 0; i < size; ++i) out[i] = static_cast<float>(scale * (in[i] - zp));
 }
 
+// ---- 16x8 mode ---------------------------------------------------------------
+
+namespace {
+
+template <typename In, typename Out>
+void RequantizeImpl(const RequantizeParams& p, int size, const In* in, Out* out,
+                    int32_t lo, int32_t hi) {
+  for (int i = 0; i < size; ++i) {
+    const int32_t v = MultiplyByQuantizedMultiplier(in[i] - p.input_zp, p.mult, p.shift) +
+                      p.output_zp;
+    out[i] = static_cast<Out>(Clamp(v, lo, hi));
+  }
+}
+
+}  // namespace
+
+void AddPrepareS16(float scale1, int32_t zp1, float scale2, int32_t zp2,
+                   float out_scale, int32_t out_zp, int32_t act_min,
+                   int32_t act_max, AddParamsS8* p) {
+  p->input1_offset = -zp1;
+  p->input2_offset = -zp2;
+  p->output_offset = out_zp;
+  p->left_shift = 15;
+  const double twice_max = 2.0 * static_cast<double>(scale1 > scale2 ? scale1 : scale2);
+  QuantizeMultiplier(static_cast<double>(scale1) / twice_max, &p->input1_mult, &p->input1_shift);
+  QuantizeMultiplier(static_cast<double>(scale2) / twice_max, &p->input2_mult, &p->input2_shift);
+  QuantizeMultiplier(twice_max / ((1 << p->left_shift) * static_cast<double>(out_scale)),
+                     &p->output_mult, &p->output_shift);
+  p->act_min = act_min;
+  p->act_max = act_max;
+}
+
+void AddS16(const AddParamsS8& p, const Broadcast& bc, const int16_t* a,
+            const int16_t* b, int16_t* out) {
+  ForEach(bc, [&](int o, int ia, int ib) {
+    const int32_t x = (p.input1_offset + a[ia]) * (1 << p.left_shift);
+    const int32_t y = (p.input2_offset + b[ib]) * (1 << p.left_shift);
+    const int32_t sx = MultiplyByQuantizedMultiplier(x, p.input1_mult, p.input1_shift);
+    const int32_t sy = MultiplyByQuantizedMultiplier(y, p.input2_mult, p.input2_shift);
+    const int32_t r = MultiplyByQuantizedMultiplier(sx + sy, p.output_mult, p.output_shift) +
+                      p.output_offset;
+    out[o] = static_cast<int16_t>(Clamp(r, p.act_min, p.act_max));
+  });
+}
+
+void MulS16(const MulParamsS8& p, const Broadcast& bc, const int16_t* a,
+            const int16_t* b, int16_t* out) {
+  ForEach(bc, [&](int o, int ia, int ib) {
+    const int32_t prod = (p.input1_offset + a[ia]) * (p.input2_offset + b[ib]);
+    const int32_t r = p.output_offset +
+                      MultiplyByQuantizedMultiplier(prod, p.output_mult, p.output_shift);
+    out[o] = static_cast<int16_t>(Clamp(r, p.act_min, p.act_max));
+  });
+}
+
+void QuantizeF32ToS16(float scale, int32_t zp, int size, const float* in,
+                      int16_t* out) {
+  for (int i = 0; i < size; ++i) {
+    const float q = roundf(in[i] / scale);
+    int32_t v;
+    if (!(q == q)) {
+      v = zp;  // NaN
+    } else if (q < -1.0e9f || q > 1.0e9f) {
+      v = q < 0 ? -32768 : 32767;
+    } else {
+      v = static_cast<int32_t>(q) + zp;
+    }
+    out[i] = static_cast<int16_t>(Clamp(v, -32768, 32767));
+  }
+}
+
+void RequantizeS16ToS8(const RequantizeParams& p, int size, const int16_t* in,
+                       int8_t* out) {
+  RequantizeImpl(p, size, in, out, -128, 127);
+}
+
+void RequantizeS8ToS16(const RequantizeParams& p, int size, const int8_t* in,
+                       int16_t* out) {
+  RequantizeImpl(p, size, in, out, -32768, 32767);
+}
+
+void RequantizeS16(const RequantizeParams& p, int size, const int16_t* in,
+                   int16_t* out) {
+  RequantizeImpl(p, size, in, out, -32768, 32767);
+}
+
+void DequantizeS16(double scale, int32_t zp, int size, const int16_t* in,
+                   float* out) {
+  for (int i = 0; i < size; ++i) out[i] = static_cast<float>(scale * (in[i] - zp));
+}
+
 }  // namespace mote::micro::ref

@@ -89,6 +89,34 @@ void RequantizeS8(const RequantizeParams& p, int size, const int8_t* in,
 void DequantizeS8(double scale, int32_t zp, int size, const int8_t* in,
                   float* out);
 
+// ---- 16x8 mode (int16 activations, zero point 0) -------------------------
+// ADD int16: as AddS8 with the inputs shifted left by 15 instead of 20
+// (AddPrepareS16 sets that); offsets are minus the zero points (0 for
+// converter-made models).
+void AddPrepareS16(float scale1, int32_t zp1, float scale2, int32_t zp2,
+                   float out_scale, int32_t out_zp, int32_t act_min,
+                   int32_t act_max, AddParamsS8* p);
+void AddS16(const AddParamsS8& p, const Broadcast& bc, const int16_t* a,
+            const int16_t* b, int16_t* out);
+// MUL int16: the MulS8 maths on int16 values (parameters from MulPrepareS8
+// with the int16 clamp range).
+void MulS16(const MulParamsS8& p, const Broadcast& bc, const int16_t* a,
+            const int16_t* b, int16_t* out);
+// QUANTIZE float -> int16: round(x / scale) + zp, saturated; NaN -> zp.
+void QuantizeF32ToS16(float scale, int32_t zp, int size, const float* in,
+                      int16_t* out);
+// QUANTIZE between int8 and int16 (either way) and int16 -> int16: the
+// RequantizeS8 maths, saturated to the output type.
+void RequantizeS16ToS8(const RequantizeParams& p, int size, const int16_t* in,
+                       int8_t* out);
+void RequantizeS8ToS16(const RequantizeParams& p, int size, const int8_t* in,
+                       int16_t* out);
+void RequantizeS16(const RequantizeParams& p, int size, const int16_t* in,
+                   int16_t* out);
+// DEQUANTIZE int16 -> float: scale * (q - zp), computed in double.
+void DequantizeS16(double scale, int32_t zp, int size, const int16_t* in,
+                   float* out);
+
 }  // namespace mote::micro::ref
 
 #endif  // MOTE_MICRO_KERNELS_REF_ELEMENTWISE_H_

@@ -86,4 +86,32 @@ void MaxPoolF32(const PoolParams& p, const Shape4& is, const float* in,
        });
 }
 
+void AveragePoolS16(const PoolParams& p, const Shape4& is, const int16_t* in,
+                    const Shape4& os, int16_t* out) {
+  Pool(p, is, in, os, out,
+       [&p](const int16_t* base, const Shape4& s, int y0, int y1, int x0, int x1) {
+         int32_t acc = 0;
+         int count = 0;
+         for (int y = y0; y < y1; ++y)
+           for (int x = x0; x < x1; ++x, ++count) acc += base[(y * s.w + x) * s.c];
+         if (count == 0) return static_cast<int16_t>(p.act_min);
+         acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+         return static_cast<int16_t>(Clamp(acc, p.act_min, p.act_max));
+       });
+}
+
+void MaxPoolS16(const PoolParams& p, const Shape4& is, const int16_t* in,
+                const Shape4& os, int16_t* out) {
+  Pool(p, is, in, os, out,
+       [&p](const int16_t* base, const Shape4& s, int y0, int y1, int x0, int x1) {
+         int32_t m = -32768;
+         for (int y = y0; y < y1; ++y)
+           for (int x = x0; x < x1; ++x) {
+             const int32_t v = base[(y * s.w + x) * s.c];
+             if (v > m) m = v;
+           }
+         return static_cast<int16_t>(Clamp(m, p.act_min, p.act_max));
+       });
+}
+
 }  // namespace mote::micro::ref

@@ -1,4 +1,4 @@
-// Reference average and max pooling over NHWC tensors (int8 and float32).
+// Reference average and max pooling over NHWC tensors (int8, int16, float32).
 //
 // Contract: bit-exact with TensorFlow Lite Micro's reference kernels. The
 // window is clipped to the input (padding is never averaged in); the int8
@@ -29,6 +29,12 @@ void AveragePoolF32(const PoolParams& p, const Shape4& in_shape, const float* in
                     const Shape4& out_shape, float* out);
 void MaxPoolS8(const PoolParams& p, const Shape4& in_shape, const int8_t* in,
                const Shape4& out_shape, int8_t* out);
+// int16 (16x8 mode): the int8 maths on int16 values; act_min/act_max hold
+// the int16 clamp range.
+void AveragePoolS16(const PoolParams& p, const Shape4& in_shape, const int16_t* in,
+                    const Shape4& out_shape, int16_t* out);
+void MaxPoolS16(const PoolParams& p, const Shape4& in_shape, const int16_t* in,
+                const Shape4& out_shape, int16_t* out);
 void MaxPoolF32(const PoolParams& p, const Shape4& in_shape, const float* in,
                 const Shape4& out_shape, float* out);
 

@@ -45,6 +45,18 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
+// TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (16x8
+// kernels with int64 bias): the Q31 multiplier is first rounded to Q15, then
+// x * m15 is rounded once, half up, by 2^(15 - shift). The result is
+// truncated to int32 as in TFLite.
+// REQUIRES: multiplier >= 0, -31 <= shift <= 7, |x| < 2^47.
+inline int32_t MultiplyByQuantizedMultiplier64(int64_t x, int32_t multiplier, int shift) {
+  const int32_t m15 = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - shift;
+  const int64_t v = x * m15 + (int64_t{1} << (total_shift - 1));
+  return static_cast<int32_t>(v >> total_shift);
+}
+
 // Output requantization of conv-like ops: per output channel, a multiplier
 // in `channel_mult` and a shift in `channel_shift` (shifts fit in int8: 5
 // bytes of arena per channel); when channel_mult is null, the single pair
@@ -57,6 +69,10 @@ struct ChannelQuant {
   int32_t Apply(int32_t acc, int channel) const {
     if (channel_mult == nullptr) return MultiplyByQuantizedMultiplier(acc, mult, shift);
     return MultiplyByQuantizedMultiplier(acc, channel_mult[channel], channel_shift[channel]);
+  }
+  int32_t Apply64(int64_t acc, int channel) const {
+    if (channel_mult == nullptr) return MultiplyByQuantizedMultiplier64(acc, mult, shift);
+    return MultiplyByQuantizedMultiplier64(acc, channel_mult[channel], channel_shift[channel]);
   }
 };
 
