@@ -29,6 +29,8 @@ void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);
 void AddBudget(CLI::App& app);
 void AddCodegen(CLI::App& app);
+// Audio front end (issue 7).
+void AddFeatures(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   mote::cli::AddProfile(app);
   mote::cli::AddBudget(app);
   mote::cli::AddCodegen(app);
+  mote::cli::AddFeatures(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
