@@ -91,7 +91,9 @@ std::vector<double> MelMatrix(const FrontEndConfig& c) {
 
 std::vector<double> LogMelFrames(const FrontEndConfig& c, const std::vector<float>& samples,
                                  int* frames) {
-  CheckConfig(c, nullptr);
+  FrontEndConfig plain = c;
+  plain.normalize = 0;  // statistics only matter after the log-mel
+  CheckConfig(plain, nullptr);
   const int win = micro::dsp::WindowSamples(c), hop = micro::dsp::HopSamples(c);
   const int n = c.fft_size, bins = n / 2 + 1, bands = c.mel_bands;
   const int t_count = micro::dsp::NumFrames(c, samples.size());

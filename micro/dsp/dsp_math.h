@@ -5,7 +5,7 @@
 // quarter-wave sine table the FFTs take their twiddles from (1 KB of flash).
 //
 // Accuracy: SinD/CosD/LogD/ExpD agree with libm within ~4 ulp on the ranges
-// the front end uses; LogF within 2e-7 relative; Log2Q16 within 5e-5 (log2
+// the front end uses; LogF within 2e-7 relative; Log2Q16 within 6e-5 (log2
 // units) of the exact value, see dsp_math_test.cc.
 //
 //   double c = CosD(2 * kPiD * n / N);      // init-time window coefficient

@@ -24,7 +24,7 @@ TEST(DspTimeSeriesTest, MovingNormMatchesRecurrence) {
     }
     EXPECT_NEAR(n.mean(), m, 1e-4);
     EXPECT_NEAR(n.variance(), v, 1e-4 + 1e-4 * v);
-    EXPECT_NEAR(y, (x - m) / std::sqrt(v + 1e-6), 1e-3 * std::max(1.0, std::fabs(y)));
+    EXPECT_NEAR(y, (x - m) / std::sqrt(v + 1e-6), 1e-3 * std::max(1.0, std::fabs(double(y))));
   }
   for (float x : {1e-6f, 0.5f, 2.0f, 1e6f}) EXPECT_NEAR(InvSqrtF(x), 1 / std::sqrt(x), 1e-6 / std::sqrt(x));
 }
