@@ -214,3 +214,13 @@ add_test(NAME oracle_ops
          COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/ops_diff.py
                  --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_ops --count 40 --jobs 2)
 set_tests_properties(oracle_ops PROPERTIES LABELS oracle TIMEOUT 1800)
+
+# ---- audio front end (issue 7): oracle -----------------------------------------
+# Core: micro/dsp/*_test.cc and host/dsp/features_test.cc run in mote_tests.
+# Oracle: log-mel / MFCC of the host chain and the device float path vs librosa
+# and tf.signal, and fixed vs float SNR, on espeak-ng speech + numpy signals.
+add_test(NAME oracle_audio_frontend
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/frontend_oracle.py
+                 --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_frontend)
+set_tests_properties(oracle_audio_frontend PROPERTIES LABELS oracle TIMEOUT 900)
+# ---- end audio front end ---------------------------------------------------------
