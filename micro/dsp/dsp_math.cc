@@ -75,18 +75,4 @@ int32_t Log2Q16(uint64_t x) {
   return n * 65536 + a + interp;
 }
 
-void CosSinQ30(uint32_t j, int32_t* c, int32_t* s) {
-  // angle = 2 pi j / 1024; cos from the table, sin negated (forward DFT kernel).
-  const uint32_t q = j >> 8, r = j & 255u;
-  int32_t sn, cs;
-  switch (q) {
-    case 0: sn = kQuarterSineQ30[r]; cs = kQuarterSineQ30[256 - r]; break;
-    case 1: sn = kQuarterSineQ30[256 - r]; cs = -kQuarterSineQ30[r]; break;
-    case 2: sn = -kQuarterSineQ30[r]; cs = -kQuarterSineQ30[256 - r]; break;
-    default: sn = -kQuarterSineQ30[256 - r]; cs = kQuarterSineQ30[r]; break;
-  }
-  *c = cs;
-  *s = -sn;
-}
-
 }  // namespace mote::micro::dsp

@@ -110,13 +110,21 @@ inline int BitLength64(uint64_t x) {
 // REQUIRES: x > 0.
 int32_t Log2Q16(uint64_t x);
 
-// e^{-2 pi i j / 1024} in Q30: *c = round(cos * 2^30), *s = round(-sin * 2^30).
-// REQUIRES: 0 <= j < 1024.
-void CosSinQ30(uint32_t j, int32_t* c, int32_t* s);
-
 // The quarter-wave table: kQuarterSineQ30[i] = round(sin(2 pi i / 1024) * 2^30).
 constexpr int kQuarterSineSize = 257;
 extern const int32_t kQuarterSineQ30[kQuarterSineSize];
+
+// e^{-2 pi i j / 1024} in Q30: *c = round(cos * 2^30), *s = round(-sin * 2^30).
+// REQUIRES: 0 <= j < 1024.
+inline void CosSinQ30(uint32_t j, int32_t* c, int32_t* s) {
+  const uint32_t q = j >> 8, r = j & 255u;
+  const int32_t a = kQuarterSineQ30[r], b = kQuarterSineQ30[256 - r];
+  // sin and cos of 2 pi j / 1024 by quadrant.
+  const int32_t sn = q == 0 ? a : q == 1 ? b : q == 2 ? -a : -b;
+  const int32_t cs = q == 0 ? b : q == 1 ? -a : q == 2 ? -b : a;
+  *c = cs;
+  *s = -sn;
+}
 
 inline float FloatFromBits(uint32_t b) {
   float f;

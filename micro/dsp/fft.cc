@@ -20,13 +20,26 @@ void BitReverse(T* z, int m) {  // z: m complex values, interleaved
   }
 }
 
-inline int32_t MulQ30(int32_t a, int32_t w) {
-  return static_cast<int32_t>((static_cast<int64_t>(a) * w + (1 << 29)) >> 30);
+// Stages of length 2 and 4 in one pass: their twiddles are 1 and -i, so no
+// multiplications (a quarter of the work of a 256-point FFT).
+template <typename T>
+void FirstTwoStages(T* z, int m) {
+  for (int i = 0; i + 3 < m; i += 4) {
+    T* p = z + 2 * i;
+    const T a0r = p[0] + p[2], a0i = p[1] + p[3], a1r = p[0] - p[2], a1i = p[1] - p[3];
+    const T a2r = p[4] + p[6], a2i = p[5] + p[7], a3r = p[4] - p[6], a3i = p[5] - p[7];
+    p[0] = a0r + a2r; p[1] = a0i + a2i;
+    p[4] = a0r - a2r; p[5] = a0i - a2i;
+    // -i * a3 = (a3i, -a3r)
+    p[2] = a1r + a3i; p[3] = a1i - a3r;
+    p[6] = a1r - a3i; p[7] = a1i + a3r;
+  }
 }
 
 void ComplexFftF32(float* z, int m) {
   BitReverse(z, m);
-  for (int len = 2; len <= m; len <<= 1) {
+  FirstTwoStages(z, m);  // m >= 16
+  for (int len = 8; len <= m; len <<= 1) {
     const int half = len / 2, step = 1024 / len;
     for (int j = 0; j < half; ++j) {
       int32_t c, s;
@@ -43,22 +56,40 @@ void ComplexFftF32(float* z, int m) {
   }
 }
 
+// Halves after every stage (u' = (u + v w) / 2) so that magnitudes never grow:
+// the result is the DFT / m. Q31 twiddles; v w / 2 is the high word of the
+// 64-bit product sum (truncating), one SMULL + SMLAL per component on Cortex-M4.
 void ComplexFftS32(int32_t* z, int m) {
   BitReverse(z, m);
-  for (int len = 2; len <= m; len <<= 1) {
+  for (int i = 0; i + 3 < m; i += 4) {  // stages 2 and 4: twiddles 1 and -i
+    int32_t* p = z + 2 * i;
+    const int32_t a0r = (p[0] + p[2]) >> 1, a0i = (p[1] + p[3]) >> 1;
+    const int32_t a1r = (p[0] - p[2]) >> 1, a1i = (p[1] - p[3]) >> 1;
+    const int32_t a2r = (p[4] + p[6]) >> 1, a2i = (p[5] + p[7]) >> 1;
+    const int32_t a3r = (p[4] - p[6]) >> 1, a3i = (p[5] - p[7]) >> 1;
+    p[0] = (a0r + a2r) >> 1; p[1] = (a0i + a2i) >> 1;
+    p[4] = (a0r - a2r) >> 1; p[5] = (a0i - a2i) >> 1;
+    p[2] = (a1r + a3i) >> 1; p[3] = (a1i - a3r) >> 1;
+    p[6] = (a1r - a3i) >> 1; p[7] = (a1i + a3r) >> 1;
+  }
+  for (int len = 8; len <= m; len <<= 1) {
     const int half = len / 2, step = 1024 / len;
     for (int j = 0; j < half; ++j) {
-      int32_t wr, wi;
-      CosSinQ30(static_cast<uint32_t>(j * step), &wr, &wi);
+      int32_t c30, s30;
+      CosSinQ30(static_cast<uint32_t>(j * step), &c30, &s30);
+      const int32_t wr = c30 >= (1 << 30) ? INT32_MAX : c30 * 2;  // Q31
+      const int32_t wi = s30 <= -(1 << 30) ? -INT32_MAX : s30 * 2;  // angle < pi: s30 <= 0
+      const int32_t nwi = -wi;
       for (int i = j; i < m; i += len) {
         int32_t* u = z + 2 * i;
         int32_t* v = z + 2 * (i + half);
-        const int64_t pr = static_cast<int64_t>(v[0]) * wr - static_cast<int64_t>(v[1]) * wi;
-        const int64_t pi = static_cast<int64_t>(v[0]) * wi + static_cast<int64_t>(v[1]) * wr;
-        const int32_t vr = static_cast<int32_t>((pr + (1 << 29)) >> 30);
-        const int32_t vi = static_cast<int32_t>((pi + (1 << 29)) >> 30);
-        v[0] = u[0] - vr; v[1] = u[1] - vi;
-        u[0] += vr; u[1] += vi;
+        const int32_t vr = v[0], vi = v[1], ur = u[0] >> 1, ui = u[1] >> 1;
+        const int32_t tr = static_cast<int32_t>(
+            (static_cast<int64_t>(vr) * wr + static_cast<int64_t>(vi) * nwi) >> 32);
+        const int32_t ti = static_cast<int32_t>(
+            (static_cast<int64_t>(vr) * wi + static_cast<int64_t>(vi) * wr) >> 32);
+        u[0] = ur + tr; u[1] = ui + ti;
+        v[0] = ur - tr; v[1] = ui - ti;
       }
     }
   }
@@ -90,23 +121,25 @@ void RealFftF32(float* buf, int n) {
 
 void RealFftS32(int32_t* buf, int n) {
   const int m = n / 2;
-  ComplexFftS32(buf, m);
-  const int32_t a0 = buf[0], b0 = buf[1];
-  buf[0] = a0 + b0;
-  buf[1] = a0 - b0;
+  ComplexFftS32(buf, m);  // Z / m
+  const int64_t a0 = buf[0], b0 = buf[1];
+  buf[0] = static_cast<int32_t>((a0 + b0 + 1) >> 1);  // X[0] / n
+  buf[1] = static_cast<int32_t>((a0 - b0 + 1) >> 1);  // X[n/2] / n
   const int step = 1024 / n;
+  constexpr int64_t kHalf = int64_t{1} << 31;
   for (int k = 1; k <= m / 2; ++k) {
     int32_t* zk = buf + 2 * k;
     int32_t* zm = buf + 2 * (m - k);
-    const int32_t a = zk[0], b = zk[1], c = zm[0], d = zm[1];
-    // Twice E and O (exact), T2 = W * 2O rounded, X = (2E +- T2) / 2 rounded.
-    const int32_t er2 = a + c, ei2 = b - d, or2 = b + d, oi2 = c - a;
+    const int64_t a = zk[0], b = zk[1], c = zm[0], d = zm[1];
+    // 2E and 2O exact; X / n = (2E + W 2O) / 4 in Q30 with one rounding.
+    const int64_t er2 = a + c, ei2 = b - d, or2 = b + d, oi2 = c - a;
     int32_t wr, wi;
     CosSinQ30(static_cast<uint32_t>(k * step), &wr, &wi);
-    const int32_t tr2 = MulQ30(or2, wr) - MulQ30(oi2, wi);
-    const int32_t ti2 = MulQ30(oi2, wr) + MulQ30(or2, wi);
-    zm[0] = (er2 - tr2 + 1) >> 1; zm[1] = (ti2 - ei2 + 1) >> 1;
-    zk[0] = (er2 + tr2 + 1) >> 1; zk[1] = (ei2 + ti2 + 1) >> 1;
+    const int64_t tr = or2 * wr - oi2 * wi, ti = oi2 * wr + or2 * wi;
+    zm[0] = static_cast<int32_t>(((er2 << 30) - tr + kHalf) >> 32);
+    zm[1] = static_cast<int32_t>((ti - (ei2 << 30) + kHalf) >> 32);
+    zk[0] = static_cast<int32_t>(((er2 << 30) + tr + kHalf) >> 32);
+    zk[1] = static_cast<int32_t>(((ei2 << 30) + ti + kHalf) >> 32);
   }
 }
 

@@ -8,10 +8,10 @@
 //   buf[0] = Re X[0], buf[1] = Re X[N/2],
 //   buf[2k] = Re X[k], buf[2k+1] = Im X[k]      for k = 1 .. N/2 - 1.
 //
-// Fixed point (RealFftS32): int32 input with |x| < 2^(29 - log2 N) (callers
-// block-normalise a frame to that range: FftInputBits(N)); the result is the
-// exact DFT up to rounding (Q30 twiddles, 64-bit products, no per-stage
-// scaling) and satisfies |Re|, |Im| < 2^30.
+// Fixed point (RealFftS32): int32 input with |x| < 2^29 (callers
+// block-normalise a frame to that range: FftInputBits); every stage halves
+// (CMSIS-style scaled radix-2, Q31 twiddles, truncating high-word products),
+// so the output is the DFT divided by N, |Re|, |Im| < 2^29: X_out = X / N.
 //
 //   float buf[512]; ... RealFftF32(buf, 512);  PowerSpectrumF32(buf, 512, power);
 #ifndef MOTE_MICRO_DSP_FFT_H_
@@ -25,12 +25,8 @@ namespace mote::micro::dsp {
 void RealFftF32(float* buf, int n);
 void RealFftS32(int32_t* buf, int n);
 
-// Magnitude bits the fixed FFT input may use: |x| < 2^FftInputBits(n).
-inline int FftInputBits(int n) {
-  int log2n = 0;
-  while ((1 << log2n) < n) ++log2n;
-  return 29 - log2n;
-}
+// Magnitude bits the fixed FFT input may use: |x| < 2^FftInputBits(n) (29).
+inline int FftInputBits(int n) { return n > 0 ? 29 : 0; }
 
 // |X[k]|^2 for k = 0..n/2 (n/2 + 1 values) from the packed output; power may
 // equal packed (in place).

@@ -281,8 +281,11 @@ void FrontEnd::FrameS16() {
     for (int i = window_; i < n; ++i) b[i] = 0;
     RealFftS32(b, n);
     const int shift = MelEnergiesS32(bands, mel_start_, mel_count_, mel_w_s_, b, n, mel_acc_);
-    // mel = acc * 2^(shift - 15 - 60 - 2 s) * band scale (see docs/audio_frontend.md).
-    const int32_t exponent_q16 = (shift - 75 - 2 * s) * 65536;
+    // The FFT returns X / n: mel = acc * 2^(shift - 15 - 60 - 2 s + 2 log2 n) * band
+    // scale (see docs/audio_frontend.md).
+    int log2n = 0;
+    while ((1 << log2n) < n) ++log2n;
+    const int32_t exponent_q16 = (shift - 75 - 2 * s + 2 * log2n) * 65536;
     for (int m = 0; m < bands; ++m) {
       int32_t v = floor_ln_s_;
       if (mel_acc_[m] != 0) {

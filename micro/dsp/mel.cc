@@ -126,17 +126,20 @@ void ApplyMelF32(int bands, const uint16_t* start, const uint16_t* count, const 
 
 int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
                    const int16_t* weights_q15, const int32_t* packed, int fft_size, uint64_t* acc) {
-  // Largest bin power used by any band, to choose the shift.
-  uint64_t peak = 0;
-  int max_count = 1;
-  const int16_t* w = weights_q15;
+  // Largest bin power in the bank's range, to choose the shift.
+  int lo = fft_size, hi = -1, max_count = 1;
   for (int m = 0; m < bands; ++m) {
-    for (int i = 0; i < count[m]; ++i) {
-      const uint64_t p = PowerBinS32(packed, fft_size, start[m] + i);
-      if (p > peak) peak = p;
-    }
+    if (count[m] == 0) continue;
+    if (start[m] < lo) lo = start[m];
+    if (start[m] + count[m] - 1 > hi) hi = start[m] + count[m] - 1;
     if (count[m] > max_count) max_count = count[m];
   }
+  uint64_t peak = 0;
+  for (int k = lo; k <= hi; ++k) {
+    const uint64_t p = PowerBinS32(packed, fft_size, k);
+    if (p > peak) peak = p;
+  }
+  const int16_t* w = weights_q15;
   // (P >> shift) * 2^15 * count < 2^63.
   const int budget = 63 - 15 - BitLength64(static_cast<uint64_t>(max_count));
   int shift = BitLength64(peak) - budget;
