@@ -90,7 +90,7 @@ TEST(HostDspTest, SparseBankEqualsHostDenseMatrix) {
 // The device float path equals the host double chain (independent FFT, mel
 // matrix, DCT) within float rounding, for several configs.
 TEST(HostDspTest, DeviceFloatPathMatchesHostChain) {
-  std::vector<FrontEndConfig> configs(5, KwsConfig());
+  std::vector<FrontEndConfig> configs(6, KwsConfig());
   configs[1].feature = FeatureType::kLogMel;
   configs[1].num_mfcc = 0;
   configs[1].mel_scale = MelScale::kSlaney;
@@ -108,6 +108,14 @@ TEST(HostDspTest, DeviceFloatPathMatchesHostChain) {
   configs[4].hop_us = 16000;
   configs[4].mel_bands = 20;
   configs[4].num_mfcc = 13;
+  configs[5].sample_rate_hz = 22050;  // FFT 1024, 882-sample window, 64 Slaney bands
+  configs[5].fft_size = 1024;
+  configs[5].window_us = 40000;
+  configs[5].hop_us = 10000;
+  configs[5].mel_bands = 64;
+  configs[5].mel_scale = MelScale::kSlaney;
+  configs[5].mel_norm = MelNorm::kSlaney;
+  configs[5].fmax_hz = 11025;
   const auto x = Speechy(20000, 1);
   for (size_t ci = 0; ci < configs.size(); ++ci) {
     FrontEndConfig c = configs[ci];

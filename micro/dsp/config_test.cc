@@ -110,6 +110,35 @@ TEST(DspConfigTest, BadFieldsWithValidCrcAreRejected) {
   }
 }
 
+// Random blobs (with a valid CRC, so that field validation runs) never crash
+// and are accepted only if they re-encode to the same bytes.
+TEST(DspConfigTest, RandomBlobsAreRejectedOrRoundTrip) {
+  uint32_t r = 12345;
+  uint8_t good[kMaxConfigBytes];
+  const size_t n = EncodeConfig(KwsConfig(), nullptr, good, sizeof good);
+  int accepted = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    uint8_t b[kMaxConfigBytes];
+    std::memcpy(b, good, n);
+    const int flips = 1 + trial % 4;
+    for (int k = 0; k < flips; ++k) {
+      r = r * 1664525u + 1013904223u;
+      b[4 + (r >> 8) % (n - 8)] = static_cast<uint8_t>(r >> 24);
+    }
+    const uint32_t crc = Crc32(b, n - 4);
+    std::memcpy(b + n - 4, &crc, 4);
+    FrontEndConfig d;
+    FeatureNorm norm;
+    if (DecodeConfig(b, n, &d, &norm, nullptr) == Status::kOk) {
+      ++accepted;
+      uint8_t again[kMaxConfigBytes];
+      ASSERT_EQ(EncodeConfig(d, d.normalize ? &norm : nullptr, again, sizeof again), n);
+      ASSERT_EQ(std::memcmp(again, b, n), 0) << trial;
+    }
+  }
+  EXPECT_GT(accepted, 0);  // some random configs are valid, and they round-trip
+}
+
 TEST(DspConfigTest, ValidateNamesTheField) {
   ErrorText err;
   FrontEndConfig c = KwsConfig();

@@ -346,4 +346,32 @@ void FrontEnd::CopyFrames(int16_t* out) const {
   }
 }
 
+void FrontEnd::CopyFramesS8(int8_t* out, float scale, int32_t zero_point) const {
+  const int count = frames_ready();
+  int row = head_ - count;
+  if (row < 0) row += config_.frames;
+  // Fixed path: value * m with m = 1 / (scale * 2^frac) = mult * 2^-shift, mult in [2^30, 2^31).
+  double m = 1.0 / (static_cast<double>(scale) * static_cast<double>(1 << config_.fixed_frac_bits));
+  int shift = 30;
+  while (m >= 2.0 && shift > 0) { m *= 0.5; --shift; }
+  while (m < 1.0 && shift < 62) { m *= 2.0; ++shift; }
+  const int64_t mult = static_cast<int64_t>(m * 1073741824.0 + 0.5);
+  const float inv = 1.0f / scale;
+  for (int t = 0; t < count; ++t) {
+    const size_t off = static_cast<size_t>(row) * features_;
+    for (int f = 0; f < features_; ++f) {
+      int64_t q;
+      if (path_ == FrontEndPath::kFixed) {
+        q = RoundShift(static_cast<int64_t>(ring_s_[off + f]) * mult, shift) + zero_point;
+      } else {
+        const float v = ring_f_[off + f] * inv;
+        const float c = v > 1e6f ? 1e6f : v < -1e6f ? -1e6f : v;
+        q = static_cast<int64_t>(c >= 0 ? c + 0.5f : c - 0.5f) + zero_point;
+      }
+      out[t * features_ + f] = static_cast<int8_t>(q > 127 ? 127 : q < -128 ? -128 : q);
+    }
+    row = row + 1 == config_.frames ? 0 : row + 1;
+  }
+}
+
 }  // namespace mote::micro::dsp

@@ -18,6 +18,7 @@
 //   if (fe.Init(c, nullptr, FrontEndPath::kFixed, scratch, sizeof scratch, &err) != Status::kOk) ...
 //   fe.PushSamples(pcm, 320);                      // any chunk size; returns frames emitted
 //   if (fe.frames_ready() == c.frames) fe.CopyFrames(model_input_s16);  // oldest first
+//   // or: fe.CopyFramesS8(model_input_s8, input_scale, input_zero_point);
 #ifndef MOTE_MICRO_DSP_FRONTEND_H_
 #define MOTE_MICRO_DSP_FRONTEND_H_
 
@@ -59,8 +60,13 @@ class FrontEnd {
   // The last frames_ready() frames, oldest first, out[t * num_features() + f].
   // Float values (the fixed path divides by 2^frac_bits) ...
   void CopyFrames(float* out) const;
-  // ... or int16 value * 2^frac_bits (the float path rounds and saturates).
+  // ... or int16 value * 2^frac_bits (the float path rounds and saturates) ...
   void CopyFrames(int16_t* out) const;
+  // ... or quantized for an int8 model input: q = round(value / scale) + zero_point,
+  // saturated to [-128, 127]. The fixed path turns 1 / (scale * 2^frac_bits)
+  // into a Q31 multiplier and shift once per call, then uses integers only.
+  // REQUIRES: scale > 0 and finite.
+  void CopyFramesS8(int8_t* out, float scale, int32_t zero_point) const;
 
  private:
   template <typename Sample>

@@ -126,6 +126,29 @@ TEST(DspFrontEndTest, FixedPathWithin40DbOfFloat) {
   }
 }
 
+TEST(DspFrontEndTest, CopyFramesS8Quantizes) {
+  const FrontEndConfig c = KwsConfig();
+  const auto x = TestSignal(16000, 21);
+  for (FrontEndPath p : {FrontEndPath::kFloat, FrontEndPath::kFixed}) {
+    Runner r(c, p);
+    r.fe.PushSamples(x.data(), x.size());
+    const auto v = r.All();
+    std::vector<int8_t> q(v.size());
+    const float scale = 0.37f;
+    const int zp = -20;
+    r.fe.CopyFramesS8(q.data(), scale, zp);
+    int exact = 0, saturated = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double want = std::max(-128.0, std::min(127.0, std::round(double(v[i]) / scale) + zp));
+      EXPECT_LE(std::fabs(q[i] - want), 1.0) << i;  // ties may round either way
+      exact += q[i] == want;
+      saturated += want == -128.0 || want == 127.0;
+    }
+    EXPECT_GT(exact, static_cast<int>(v.size()) * 95 / 100);
+    EXPECT_LT(saturated, static_cast<int>(v.size()) / 2);  // the test covers the linear range
+  }
+}
+
 TEST(DspFrontEndTest, SilenceGivesTheLogFloor) {
   FrontEndConfig c = KwsConfig();
   c.feature = FeatureType::kLogMel;
