@@ -3,7 +3,7 @@
 // come from the constant Q30 quarter-sine table (dsp_math.h, 1 KB flash);
 // nothing is computed or stored at init, no RAM beyond the caller's buffer.
 //
-// Forward transform, no scaling: X[k] = sum_n x[n] e^{-2 pi i k n / N}.
+// Forward transform X[k] = sum_n x[n] e^{-2 pi i k n / N}; float: unscaled.
 // Output layout (the CMSIS / FFTPACK "packed" form), N values:
 //   buf[0] = Re X[0], buf[1] = Re X[N/2],
 //   buf[2k] = Re X[k], buf[2k+1] = Im X[k]      for k = 1 .. N/2 - 1.

@@ -7,10 +7,11 @@
 //
 // Two paths from one config:
 //   kFloat  float32 throughout (samples as x / 32768 for int16 input).
-//   kFixed  int16 in, integer only per frame (Q30 FFT with block scaling,
+//   kFixed  int16 in, integer only per frame (block-scaled FFT, Q31 twiddles,
 //           64-bit mel sums, Q16 log), int16 features out as value * 2^frac_bits.
 // Tables (window, sparse mel bank, DCT, normalisation) are built in Init into
-// the caller's scratch buffer; nothing is allocated, no globals.
+// the caller's scratch buffer (double maths, once); nothing is allocated, no
+// globals, no floating point per frame on the fixed path.
 //
 //   FrontEndConfig c = KwsConfig();
 //   static uint8_t scratch[8192];                  // >= FrontEnd::ScratchBytes(c, kFixed)
