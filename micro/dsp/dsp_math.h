@@ -17,6 +17,14 @@
 #include <stdint.h>
 #include <string.h>
 
+// Forces inlining of the few per-sample helpers (also at -Os, where GCC
+// would otherwise call them: about +40% instructions in the FFT).
+#if defined(__GNUC__)
+#define MOTE_DSP_INLINE inline __attribute__((always_inline))
+#else
+#define MOTE_DSP_INLINE inline
+#endif
+
 namespace mote::micro::dsp {
 
 constexpr double kPiD = 3.14159265358979323846;
@@ -116,7 +124,7 @@ extern const int32_t kQuarterSineQ30[kQuarterSineSize];
 
 // e^{-2 pi i j / 1024} in Q30: *c = round(cos * 2^30), *s = round(-sin * 2^30).
 // REQUIRES: 0 <= j < 1024.
-inline void CosSinQ30(uint32_t j, int32_t* c, int32_t* s) {
+MOTE_DSP_INLINE void CosSinQ30(uint32_t j, int32_t* c, int32_t* s) {
   const uint32_t q = j >> 8, r = j & 255u;
   const int32_t a = kQuarterSineQ30[r], b = kQuarterSineQ30[256 - r];
   // sin and cos of 2 pi j / 1024 by quadrant.

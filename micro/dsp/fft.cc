@@ -56,9 +56,35 @@ void ComplexFftF32(float* z, int m) {
   }
 }
 
+// Q31 twiddle e^{-2 pi i j / 1024} for the fixed FFT (angle < pi), with -Im.
+struct TwiddleQ31 {
+  int32_t r, i, ni;
+};
+MOTE_DSP_INLINE TwiddleQ31 MakeTwiddle(uint32_t j) {
+  int32_t c30, s30;
+  CosSinQ30(j, &c30, &s30);
+  TwiddleQ31 w;
+  w.r = c30 >= (1 << 30) ? INT32_MAX : c30 * 2;
+  w.i = s30 <= -(1 << 30) ? -INT32_MAX : s30 * 2;  // angle < pi: s30 <= 0
+  w.ni = -w.i;
+  return w;
+}
+
+// u, v <- (u + v w) / 2, (u - v w) / 2. v w / 2 is the high word of the 64-bit
+// product sum (truncating): one SMULL + SMLAL per component on Cortex-M4.
+MOTE_DSP_INLINE void Butterfly(int32_t& ur, int32_t& ui, int32_t& vr, int32_t& vi, const TwiddleQ31& w) {
+  const int32_t hr = ur >> 1, hi = ui >> 1;
+  const int32_t tr = static_cast<int32_t>(
+      (static_cast<int64_t>(vr) * w.r + static_cast<int64_t>(vi) * w.ni) >> 32);
+  const int32_t ti = static_cast<int32_t>(
+      (static_cast<int64_t>(vr) * w.i + static_cast<int64_t>(vi) * w.r) >> 32);
+  ur = hr + tr; ui = hi + ti;
+  vr = hr - tr; vi = hi - ti;
+}
+
 // Halves after every stage (u' = (u + v w) / 2) so that magnitudes never grow:
-// the result is the DFT / m. Q31 twiddles; v w / 2 is the high word of the
-// 64-bit product sum (truncating), one SMULL + SMLAL per component on Cortex-M4.
+// the result is the DFT / m. Stages 2 and 4 need no multiplications; the rest
+// go two at a time (radix-2^2: each element loaded and stored once per pair).
 void ComplexFftS32(int32_t* z, int m) {
   BitReverse(z, m);
   for (int i = 0; i + 3 < m; i += 4) {  // stages 2 and 4: twiddles 1 and -i
@@ -72,24 +98,39 @@ void ComplexFftS32(int32_t* z, int m) {
     p[2] = (a1r + a3i) >> 1; p[3] = (a1i - a3r) >> 1;
     p[6] = (a1r - a3i) >> 1; p[7] = (a1i + a3r) >> 1;
   }
-  for (int len = 8; len <= m; len <<= 1) {
-    const int half = len / 2, step = 1024 / len;
+  int len = 8;
+  for (; 2 * len <= m; len *= 4) {  // stages len (span h) and 2 len (span 2h)
+    const int h = len / 2;
+    for (int j = 0; j < h; ++j) {
+      const TwiddleQ31 a = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
+      const TwiddleQ31 b = MakeTwiddle(static_cast<uint32_t>(j * (512 / len)));
+      for (int base = j; base < m; base += 2 * len) {
+        int32_t* p0 = z + 2 * base;
+        int32_t* p1 = p0 + 2 * h;
+        int32_t* p2 = p0 + 4 * h;
+        int32_t* p3 = p0 + 6 * h;
+        int32_t x0r = p0[0], x0i = p0[1], x1r = p1[0], x1i = p1[1];
+        int32_t x2r = p2[0], x2i = p2[1], x3r = p3[0], x3i = p3[1];
+        Butterfly(x0r, x0i, x1r, x1i, a);
+        Butterfly(x2r, x2i, x3r, x3i, a);
+        Butterfly(x0r, x0i, x2r, x2i, b);
+        const int32_t t = x3r;  // (x1, x3) use b * (-i): rotate x3 by -i first
+        x3r = x3i;
+        x3i = -t;
+        Butterfly(x1r, x1i, x3r, x3i, b);
+        p0[0] = x0r; p0[1] = x0i; p1[0] = x1r; p1[1] = x1i;
+        p2[0] = x2r; p2[1] = x2i; p3[0] = x3r; p3[1] = x3i;
+      }
+    }
+  }
+  if (len <= m) {  // odd number of remaining stages: one radix-2 stage
+    const int half = len / 2;
     for (int j = 0; j < half; ++j) {
-      int32_t c30, s30;
-      CosSinQ30(static_cast<uint32_t>(j * step), &c30, &s30);
-      const int32_t wr = c30 >= (1 << 30) ? INT32_MAX : c30 * 2;  // Q31
-      const int32_t wi = s30 <= -(1 << 30) ? -INT32_MAX : s30 * 2;  // angle < pi: s30 <= 0
-      const int32_t nwi = -wi;
+      const TwiddleQ31 w = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
       for (int i = j; i < m; i += len) {
         int32_t* u = z + 2 * i;
         int32_t* v = z + 2 * (i + half);
-        const int32_t vr = v[0], vi = v[1], ur = u[0] >> 1, ui = u[1] >> 1;
-        const int32_t tr = static_cast<int32_t>(
-            (static_cast<int64_t>(vr) * wr + static_cast<int64_t>(vi) * nwi) >> 32);
-        const int32_t ti = static_cast<int32_t>(
-            (static_cast<int64_t>(vr) * wi + static_cast<int64_t>(vi) * wr) >> 32);
-        u[0] = ur + tr; u[1] = ui + ti;
-        v[0] = ur - tr; v[1] = ui - ti;
+        Butterfly(u[0], u[1], v[0], v[1], w);
       }
     }
   }

@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "micro/dsp/dsp_math.h"
+
 namespace mote::micro::dsp {
 
 // REQUIRES: n a power of two in 32..1024; buf holds n values.
@@ -31,7 +33,7 @@ inline int FftInputBits(int n) { return n > 0 ? 29 : 0; }
 // |X[k]|^2 for k = 0..n/2 (n/2 + 1 values) from the packed output; power may
 // equal packed (in place).
 void PowerSpectrumF32(const float* packed, int n, float* power);
-inline uint64_t PowerBinS32(const int32_t* packed, int n, int k) {
+MOTE_DSP_INLINE uint64_t PowerBinS32(const int32_t* packed, int n, int k) {
   int64_t re, im = 0;
   if (k == 0) {
     re = packed[0];
