@@ -20,7 +20,7 @@ namespace {
 namespace mdsp = micro::dsp;
 
 struct FeaturesOptions {
-  std::string in, config, path = "host", out, write_config;
+  std::string in, config, path = "host", out, write_config, fit_norm;
   bool print_config = false, json = false;
 };
 
@@ -124,8 +124,11 @@ void Features(const FeaturesOptions& o) {
     throw CommandError("--path '" + o.path + "': expected host, float or fixed");
   const auto clips = LoadClips(o.in);
   const int nf = mdsp::NumFeatures(c);
+  if (!o.fit_norm.empty() && c.normalize)
+    throw CommandError("--fit-norm: the config already normalises; fit on raw features");
   int frames = -1;
   std::vector<float> all;
+  std::vector<host::dsp::Features> fitted;
   for (const auto& clip : clips) {
     int t = 0;
     std::vector<float> f;
@@ -143,6 +146,15 @@ void Features(const FeaturesOptions& o) {
     if (frames >= 0 && t != frames) throw CommandError(o.in + ": clips differ in length");
     frames = t;
     all.insert(all.end(), f.begin(), f.end());
+    if (!o.fit_norm.empty()) fitted.push_back({t, nf, f});
+  }
+  if (!o.fit_norm.empty()) {
+    mdsp::FeatureNorm fit = host::dsp::FitNorm(fitted);
+    mdsp::FrontEndConfig with = c;
+    with.normalize = 1;
+    std::ofstream f(o.fit_norm);
+    if (!(f << host::dsp::ConfigToJson(with, &fit).dump(2) << "\n"))
+      throw CommandError(o.fit_norm + ": cannot write");
   }
   train::Tensor out(clips.size() == 1 ? train::Shape{frames, nf}
                                       : train::Shape{static_cast<int>(clips.size()), frames, nf});
@@ -175,13 +187,16 @@ void AddFeatures(CLI::App& app) {
       "Examples:\n"
       "  mote features clip.npy -o mfcc.npy                   # KWS MFCC, 49 x 10 per second\n"
       "  mote features clips.npy --config logmel.json -o x.npy --path fixed\n"
-      "  mote features --config kws.json --write-config fe.bin --print-config");
+      "  mote features train.npy -o train_mfcc.npy --fit-norm kws_norm.json   # training set stats\n"
+      "  mote features --config kws_norm.json --write-config fe.bin --print-config");
   cmd->add_option("input", o->in, "samples (.npy or .raw)");
   cmd->add_option("--config", o->config, "front end config (JSON)");
   cmd->add_option("--path", o->path, "host (double), float or fixed (device code)");
   cmd->add_option("-o,--output", o->out, "output .npy");
   cmd->add_option("--write-config", o->write_config, "write the binary config blob (manifest form)");
   cmd->add_flag("--print-config", o->print_config, "print the effective config as JSON");
+  cmd->add_option("--fit-norm", o->fit_norm,
+                  "write the config with per-feature mean/std of these clips (normalize on)");
   cmd->add_flag("--json", o->json, "print a JSON summary");
   cmd->callback([o] { Features(*o); });
 }

@@ -95,6 +95,33 @@ TEST(FeaturesCli, BatchOfFloatClipsAndConfigBlob) {
   EXPECT_EQ(micro::dsp::WindowSamples(c), 400);
 }
 
+TEST(FeaturesCli, FitNormWritesAConfigThatNormalises) {
+  train::Tensor clips({3, 16000});
+  for (int c = 0; c < 3; ++c) {
+    const auto pcm = Pcm(16000);
+    for (size_t i = 0; i < 16000; ++i) clips.data[c * 16000 + i] = pcm[(i + 997 * c) % 16000] / 32768.0f;
+  }
+  const std::string in = Tmp("n.npy"), out = Tmp("n_out.npy"), norm = Tmp("n.json");
+  std::string err;
+  ASSERT_TRUE(data::SaveNpy(in, clips, false, &err)) << err;
+  Result r = RunCli("features " + in + " -o " + out + " --fit-norm " + norm);
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = RunCli("features " + in + " --config " + norm + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto t = data::LoadNpy(out, &err);
+  ASSERT_TRUE(t) << err;
+  ASSERT_EQ(t->shape, (train::Shape{3, 49, 10}));
+  for (int k = 0; k < 10; ++k) {
+    double sum = 0, sq = 0;
+    for (int i = 0; i < 3 * 49; ++i) {
+      sum += t->data[i * 10 + k];
+      sq += t->data[i * 10 + k] * t->data[i * 10 + k];
+    }
+    EXPECT_NEAR(sum / 147, 0.0, 1e-4) << k;
+    EXPECT_NEAR(sq / 147, 1.0, 1e-3) << k;
+  }
+}
+
 TEST(FeaturesCli, BadInputGivesOneLineErrors) {
   const std::string cfg = Tmp("bad.json"), raw = Tmp("odd.raw"), out = Tmp("x.npy");
   std::ofstream(cfg) << R"({"fft_size": 500})";

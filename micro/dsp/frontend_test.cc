@@ -53,10 +53,12 @@ FrontEndConfig LongRing(FrontEndConfig c) {
 }
 
 TEST(DspFrontEndTest, ChunkingDoesNotChangeTheFeatures) {
+  for (int gap = 0; gap < 2; ++gap)
   for (FrontEndPath p : {FrontEndPath::kFloat, FrontEndPath::kFixed}) {
     FrontEndConfig c = LongRing(KwsConfig());
     c.preemphasis = 0.97f;
     c.dc_alpha = 0.99f;
+    if (gap) c.hop_us = 45000;  // hop > window: samples between frames are skipped
     const auto x = TestSignal(24000, 5);
     Runner whole(c, p), chunked(c, p);
     ASSERT_TRUE(whole.ok && chunked.ok) << whole.err.c_str();
