@@ -1,5 +1,6 @@
 #include "host/dsp/features.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <stdexcept>

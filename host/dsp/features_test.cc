@@ -1,29 +1,15 @@
 #include "host/dsp/features.h"
 
-#include <cstring>
 #include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "host/dsp/biquad_design.h"
-#include "host/dsp/config_json.h"
 #include "micro/dsp/frontend.h"
 #include "micro/dsp/mel.h"
 
 namespace mote::micro::dsp {
 namespace {
-
-bool SameConfig(const FrontEndConfig& a, const FrontEndConfig& b) {
-  return a.sample_rate_hz == b.sample_rate_hz && a.window_us == b.window_us &&
-         a.hop_us == b.hop_us && a.fft_size == b.fft_size && a.frames == b.frames &&
-         a.window == b.window && a.feature == b.feature && a.mel_scale == b.mel_scale &&
-         a.mel_triangles == b.mel_triangles && a.mel_norm == b.mel_norm &&
-         a.mel_bands == b.mel_bands && a.num_mfcc == b.num_mfcc && a.normalize == b.normalize &&
-         a.fixed_frac_bits == b.fixed_frac_bits && a.fmin_hz == b.fmin_hz &&
-         a.fmax_hz == b.fmax_hz && a.log_floor == b.log_floor && a.preemphasis == b.preemphasis &&
-         a.dc_alpha == b.dc_alpha;
-}
 
 struct Bank {
   std::vector<uint16_t> start, count;
@@ -159,53 +145,6 @@ TEST(HostDspTest, FitNormGivesZeroMeanUnitStd) {
     EXPECT_NEAR(sum[k] / count, 0.0, 1e-4);
     EXPECT_NEAR(sq[k] / count, 1.0, 1e-3);
   }
-}
-
-TEST(HostDspTest, ConfigJsonRoundTripAndErrors) {
-  FrontEndConfig c = KwsConfig();
-  FeatureNorm n;
-  host::dsp::ConfigFromJson(nlohmann::json::parse(R"({"feature": "logmel", "mel_bands": 32,
-      "mel_scale": "slaney", "mel_norm": "slaney", "window": "hamming", "window_ms": 25,
-      "hop_ms": 10, "preemphasis": 0.97})"), &c, &n);
-  EXPECT_EQ(c.feature, FeatureType::kLogMel);
-  EXPECT_EQ(c.num_mfcc, 0);
-  EXPECT_EQ(WindowSamples(c), 400);
-  EXPECT_EQ(HopSamples(c), 160);
-  FrontEndConfig d = KwsConfig();
-  host::dsp::ConfigFromJson(host::dsp::ConfigToJson(c, nullptr), &d, &n);
-  EXPECT_TRUE(SameConfig(c, d));
-  for (const char* bad : {R"({"fft_size": 500})", R"({"mel_scale": "bark"})", R"({"windw": 1})",
-                          R"({"normalize": true})", R"({"fmax_hz": "x"})"}) {
-    FrontEndConfig e = KwsConfig();
-    EXPECT_THROW(host::dsp::ConfigFromJson(nlohmann::json::parse(bad), &e, &n), std::invalid_argument)
-        << bad;
-  }
-}
-
-TEST(HostDspTest, BiquadDesignGains) {
-  using host::dsp::BiquadKind;
-  const double fs = 16000;
-  const auto lp = host::dsp::DesignBiquad(BiquadKind::kLowPass, fs, 1000, M_SQRT1_2);
-  const auto hp = host::dsp::DesignBiquad(BiquadKind::kHighPass, fs, 100, M_SQRT1_2);
-  const auto bp = host::dsp::DesignBiquad(BiquadKind::kBandPass, fs, 2000, 2.0);
-  EXPECT_NEAR(host::dsp::BiquadGain(lp, fs, 1000), M_SQRT1_2, 1e-4);  // -3 dB at cut-off
-  EXPECT_NEAR(host::dsp::BiquadGain(lp, fs, 0), 1.0, 1e-5);
-  EXPECT_LT(host::dsp::BiquadGain(lp, fs, 7000), 0.02);
-  EXPECT_NEAR(host::dsp::BiquadGain(hp, fs, 100), M_SQRT1_2, 1e-4);
-  EXPECT_NEAR(host::dsp::BiquadGain(hp, fs, 8000), 1.0, 1e-5);
-  EXPECT_LT(host::dsp::BiquadGain(hp, fs, 10), 0.02);
-  EXPECT_NEAR(host::dsp::BiquadGain(bp, fs, 2000), 1.0, 1e-4);  // 0 dB peak
-  EXPECT_LT(host::dsp::BiquadGain(bp, fs, 200), 0.1);
-  // The designed filter runs on the device in float and Q28 and rejects DC.
-  BiquadCoeffsQ28 q;
-  ASSERT_TRUE(ToQ28(hp, &q));
-  BiquadS16 f;
-  f.Init(q);
-  std::vector<int16_t> dc(4000, 10000), out(4000);
-  f.Process(dc.data(), out.data(), dc.size());
-  EXPECT_LE(std::abs(out.back()), 2);
-  EXPECT_THROW(host::dsp::DesignBiquad(BiquadKind::kLowPass, fs, 9000, 0.7), std::invalid_argument);
-  EXPECT_THROW(host::dsp::DesignBiquad(BiquadKind::kLowPass, fs, 100, 0), std::invalid_argument);
 }
 
 }  // namespace
