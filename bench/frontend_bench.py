@@ -13,6 +13,9 @@
               1 s of audio per path, scratch bytes, stack peaks.
   callgrind   host x86-64 instructions (Ir) for 1 s of audio, fixed and float path
               (valgrind --tool=callgrind), -O2.
+  host_checksum  the same firmware main built for the host (board stubbed): the
+              checksum of the int16 features must equal the Cortex-M one
+              (qemu.*.paths.*.same_as_host).
 """
 import argparse
 import glob
@@ -93,8 +96,39 @@ def dsp_linked_bytes(elf):
     return total, libgcc
 
 
+BOARD_STUB = r"""
+#include <cstdio>
+#include <cstdlib>
+#include <cstdint>
+#include <cstddef>
+extern "C" {
+void MoteWrite(const char* s) { std::fputs(s, stdout); }
+void MoteWriteU(uint32_t v) { std::printf("%u", v); }
+void MoteWriteI(int32_t v) { std::printf("%d", v); }
+void MoteExit(int code) { std::fflush(stdout); std::exit(code); }
+void MoteStackPaint(void) {}
+size_t MoteStackUsed(void) { return 0; }
+void MoteMarkBegin(void) {}
+void MoteMarkEnd(void) {}
+}
+"""
+
+
+def host_checksums(tmp):
+    """Runs bench/frontend_fw_main.cc on the host: {path: checksum of the int16 features}."""
+    stub = os.path.join(tmp, "board_stub.cc")
+    with open(stub, "w") as f:
+        f.write(BOARD_STUB)
+    prog = os.path.join(tmp, "fe_fw_host")
+    run(["g++", "-std=c++17", "-O2", "-I", ROOT, os.path.join(ROOT, "bench/frontend_fw_main.cc"), stub] +
+        DSP + [os.path.join(ROOT, "micro/status.cc"), os.path.join(ROOT, "micro/safety/crc32.cc"), "-o", prog])
+    out = subprocess.run([prog], text=True, capture_output=True).stdout
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"path=(\w+) .*checksum=(-?\d+)", out)}
+
+
 def qemu(tmp, plugin):
     res = {}
+    host_sums = host_checksums(tmp)
     for opt in ("O2", "Os"):
         elf = build_image(tmp, opt)
         sizes = run(["arm-none-eabi-size", elf]).stdout.splitlines()[1].split()
@@ -104,9 +138,10 @@ def qemu(tmp, plugin):
         text = p.stdout + p.stderr
         insns = [int(x) for x in re.findall(r"^mote-insns (\d+)$", text, re.M)]
         paths = {}
-        for m in re.finditer(r"path=(\w+) scratch=(\d+) frames=(\d+) init_stack=(\d+) push_stack=(\d+)", text):
+        for m in re.finditer(r"path=(\w+) scratch=(\d+) frames=(\d+) init_stack=(\d+) push_stack=(\d+) checksum=(-?\d+)", text):
             paths[m.group(1)] = {"scratch_bytes": int(m.group(2)), "frames": int(m.group(3)),
-                                 "init_stack_bytes": int(m.group(4)), "push_stack_bytes": int(m.group(5))}
+                                 "init_stack_bytes": int(m.group(4)), "push_stack_bytes": int(m.group(5)),
+                                 "same_as_host": host_sums.get(m.group(1)) == int(m.group(6))}
         order = ["fixed", "float"]
         for i, name in enumerate(order):
             if name in paths and len(insns) >= 2 * i + 2:
