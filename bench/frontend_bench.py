@@ -204,6 +204,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--json", default=None)
     ap.add_argument("--skip-qemu", action="store_true")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless every image ran, emitted 49 frames and matched the host")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="mote_fe_bench_")
     result = {"config": "KWS: 16 kHz, 30 ms window, 20 ms hop, FFT 512, 40 mel, 10 MFCC, 49 frames",
@@ -221,6 +223,18 @@ def main():
         with open(a.json, "w") as f:
             f.write(text)
     print(text)
+    if a.check:
+        bad = []
+        for opt, r in result.get("qemu_cortex_m4f", {}).items():
+            if r["exit"] != 0 or set(r["paths"]) != {"fixed", "float"}:
+                bad.append(f"{opt}: exit {r['exit']}, paths {sorted(r['paths'])}")
+            for name, p in r["paths"].items():
+                if p["frames"] != 49 or not p["same_as_host"]:
+                    bad.append(f"{opt}/{name}: frames {p['frames']}, same_as_host {p['same_as_host']}")
+        for b in bad:
+            print("FAIL", b, file=sys.stderr)
+        return 1 if bad else 0
+    return 0
 
 
 if __name__ == "__main__":
