@@ -22,6 +22,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -217,7 +218,8 @@ def main():
              os.path.join(ROOT, "firmware/qemu/insn_count.c")])
     if not a.skip_qemu:
         result["qemu_cortex_m4f"] = qemu(tmp, plugin)
-    result["callgrind"] = callgrind(tmp)
+    if shutil.which("valgrind"):
+        result["callgrind"] = callgrind(tmp)
     text = json.dumps(result, indent=1)
     if a.json:
         with open(a.json, "w") as f:
