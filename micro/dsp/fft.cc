@@ -167,7 +167,7 @@ void RealFftS32(int32_t* buf, int n) {
   buf[0] = static_cast<int32_t>((a0 + b0 + 1) >> 1);  // X[0] / n
   buf[1] = static_cast<int32_t>((a0 - b0 + 1) >> 1);  // X[n/2] / n
   const int step = 1024 / n;
-  constexpr int64_t kHalf = int64_t{1} << 31;
+  constexpr int64_t kHalf = int64_t{1} << 31, kOne30 = int64_t{1} << 30;
   for (int k = 1; k <= m / 2; ++k) {
     int32_t* zk = buf + 2 * k;
     int32_t* zm = buf + 2 * (m - k);
@@ -177,10 +177,10 @@ void RealFftS32(int32_t* buf, int n) {
     int32_t wr, wi;
     CosSinQ30(static_cast<uint32_t>(k * step), &wr, &wi);
     const int64_t tr = or2 * wr - oi2 * wi, ti = oi2 * wr + or2 * wi;
-    zm[0] = static_cast<int32_t>(((er2 << 30) - tr + kHalf) >> 32);
-    zm[1] = static_cast<int32_t>((ti - (ei2 << 30) + kHalf) >> 32);
-    zk[0] = static_cast<int32_t>(((er2 << 30) + tr + kHalf) >> 32);
-    zk[1] = static_cast<int32_t>(((ei2 << 30) + ti + kHalf) >> 32);
+    zm[0] = static_cast<int32_t>((er2 * kOne30 - tr + kHalf) >> 32);
+    zm[1] = static_cast<int32_t>((ti - ei2 * kOne30 + kHalf) >> 32);
+    zk[0] = static_cast<int32_t>((er2 * kOne30 + tr + kHalf) >> 32);
+    zk[1] = static_cast<int32_t>((ei2 * kOne30 + ti + kHalf) >> 32);
   }
 }
 

@@ -18,7 +18,7 @@ void DcBlockerS16::Process(const int16_t* in, int16_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const int32_t x = in[i];
     // y (Q15) = (x - x1) * 2^15 + a * y1 / 2^15
-    int64_t y = (static_cast<int64_t>(x - x1_) << 15) + RoundShift(a_ * y1_, 15);
+    int64_t y = static_cast<int64_t>(x - x1_) * 32768 + RoundShift(a_ * y1_, 15);
     const int64_t lim = int64_t{32767} << 15;
     if (y > lim) y = lim;
     if (y < -lim - (int64_t{1} << 15)) y = -lim - (int64_t{1} << 15);
@@ -71,7 +71,7 @@ void BiquadS16::Process(const int16_t* in, int16_t* out, size_t n) {
     const int32_t x = in[i];
     // Accumulate in Q40 (= Q28 coefficient * Q12 signal).
     int64_t acc = (static_cast<int64_t>(c_.b0) * x + static_cast<int64_t>(c_.b1) * x1_ +
-                   static_cast<int64_t>(c_.b2) * x2_) << 12;
+                   static_cast<int64_t>(c_.b2) * x2_) * 4096;
     acc -= static_cast<int64_t>(c_.a1) * y1_ + static_cast<int64_t>(c_.a2) * y2_;
     int64_t y12 = RoundShift(acc, 28);  // Q12
     if (y12 > INT32_MAX) y12 = INT32_MAX;
