@@ -34,6 +34,8 @@ void AddManifest(CLI::App& app);
 void AddTelemetry(CLI::App& app);
 // Model signatures (issue 9): keygen, sign, verify.
 void AddSign(CLI::App& app);
+// Audio front end (issue 7).
+void AddFeatures(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   mote::cli::AddManifest(app);
   mote::cli::AddTelemetry(app);
   mote::cli::AddSign(app);
+  mote::cli::AddFeatures(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

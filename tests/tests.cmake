@@ -302,3 +302,20 @@ add_test(NAME oracle_quantize_int16
                  --mote $<TARGET_FILE:mote> --seed 1 --windows 100)
 set_tests_properties(oracle_quantize_int16 PROPERTIES LABELS oracle TIMEOUT 900)
 # ---- end 16x8 mode ------------------------------------------------------------
+# ---- audio front end (issue 7): oracle -----------------------------------------
+# Core: micro/dsp/*_test.cc and host/dsp/features_test.cc run in mote_tests.
+# Oracle: log-mel / MFCC of the host chain and the device float path vs librosa
+# and tf.signal, and fixed vs float SNR, on espeak-ng speech + numpy signals.
+add_test(NAME oracle_audio_frontend
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/frontend_oracle.py
+                 --mote $<TARGET_FILE:mote> --workdir ${CMAKE_BINARY_DIR}/oracle_frontend)
+set_tests_properties(oracle_audio_frontend PROPERTIES LABELS oracle TIMEOUT 900)
+# Target: the front end on Cortex-M4F under QEMU (-O2 and -Os) gives the same
+# int16 features as the host build (bench/frontend_bench.py --check).
+if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
+  add_test(NAME target_audio_frontend_vs_host
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/frontend_bench.py
+                   --build ${CMAKE_BINARY_DIR} --check)
+  set_tests_properties(target_audio_frontend_vs_host PROPERTIES LABELS target TIMEOUT 600)
+endif()
+# ---- end audio front end ---------------------------------------------------------

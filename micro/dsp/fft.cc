@@ -1,0 +1,196 @@
+#include "micro/dsp/fft.h"
+
+#include "micro/dsp/dsp_math.h"
+
+namespace mote::micro::dsp {
+namespace {
+
+constexpr float kQ30ToFloat = 1.0f / 1073741824.0f;
+
+template <typename T>
+void BitReverse(T* z, int m) {  // z: m complex values, interleaved
+  for (int i = 1, j = 0; i < m; ++i) {
+    int bit = m >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      T t = z[2 * i]; z[2 * i] = z[2 * j]; z[2 * j] = t;
+      t = z[2 * i + 1]; z[2 * i + 1] = z[2 * j + 1]; z[2 * j + 1] = t;
+    }
+  }
+}
+
+// Stages of length 2 and 4 in one pass: their twiddles are 1 and -i, so no
+// multiplications (a quarter of the work of a 256-point FFT).
+template <typename T>
+void FirstTwoStages(T* z, int m) {
+  for (int i = 0; i + 3 < m; i += 4) {
+    T* p = z + 2 * i;
+    const T a0r = p[0] + p[2], a0i = p[1] + p[3], a1r = p[0] - p[2], a1i = p[1] - p[3];
+    const T a2r = p[4] + p[6], a2i = p[5] + p[7], a3r = p[4] - p[6], a3i = p[5] - p[7];
+    p[0] = a0r + a2r; p[1] = a0i + a2i;
+    p[4] = a0r - a2r; p[5] = a0i - a2i;
+    // -i * a3 = (a3i, -a3r)
+    p[2] = a1r + a3i; p[3] = a1i - a3r;
+    p[6] = a1r - a3i; p[7] = a1i + a3r;
+  }
+}
+
+void ComplexFftF32(float* z, int m) {
+  BitReverse(z, m);
+  FirstTwoStages(z, m);  // m >= 16
+  for (int len = 8; len <= m; len <<= 1) {
+    const int half = len / 2, step = 1024 / len;
+    for (int j = 0; j < half; ++j) {
+      int32_t c, s;
+      CosSinQ30(static_cast<uint32_t>(j * step), &c, &s);
+      const float wr = c * kQ30ToFloat, wi = s * kQ30ToFloat;
+      for (int i = j; i < m; i += len) {
+        float* u = z + 2 * i;
+        float* v = z + 2 * (i + half);
+        const float vr = v[0] * wr - v[1] * wi, vi = v[0] * wi + v[1] * wr;
+        v[0] = u[0] - vr; v[1] = u[1] - vi;
+        u[0] += vr; u[1] += vi;
+      }
+    }
+  }
+}
+
+// Q31 twiddle e^{-2 pi i j / 1024} for the fixed FFT (angle < pi), with -Im.
+struct TwiddleQ31 {
+  int32_t r, i, ni;
+};
+MOTE_DSP_INLINE TwiddleQ31 MakeTwiddle(uint32_t j) {
+  int32_t c30, s30;
+  CosSinQ30(j, &c30, &s30);
+  TwiddleQ31 w;
+  w.r = c30 >= (1 << 30) ? INT32_MAX : c30 * 2;
+  w.i = s30 <= -(1 << 30) ? -INT32_MAX : s30 * 2;  // angle < pi: s30 <= 0
+  w.ni = -w.i;
+  return w;
+}
+
+// u, v <- (u + v w) / 2, (u - v w) / 2. v w / 2 is the high word of the 64-bit
+// product sum (truncating): one SMULL + SMLAL per component on Cortex-M4.
+MOTE_DSP_INLINE void Butterfly(int32_t& ur, int32_t& ui, int32_t& vr, int32_t& vi, const TwiddleQ31& w) {
+  const int32_t hr = ur >> 1, hi = ui >> 1;
+  const int32_t tr = static_cast<int32_t>(
+      (static_cast<int64_t>(vr) * w.r + static_cast<int64_t>(vi) * w.ni) >> 32);
+  const int32_t ti = static_cast<int32_t>(
+      (static_cast<int64_t>(vr) * w.i + static_cast<int64_t>(vi) * w.r) >> 32);
+  ur = hr + tr; ui = hi + ti;
+  vr = hr - tr; vi = hi - ti;
+}
+
+// Halves after every stage (u' = (u + v w) / 2) so that magnitudes never grow:
+// the result is the DFT / m. Stages 2 and 4 need no multiplications; the rest
+// go two at a time (radix-2^2: each element loaded and stored once per pair).
+void ComplexFftS32(int32_t* z, int m) {
+  BitReverse(z, m);
+  for (int i = 0; i + 3 < m; i += 4) {  // stages 2 and 4: twiddles 1 and -i
+    int32_t* p = z + 2 * i;
+    const int32_t a0r = (p[0] + p[2]) >> 1, a0i = (p[1] + p[3]) >> 1;
+    const int32_t a1r = (p[0] - p[2]) >> 1, a1i = (p[1] - p[3]) >> 1;
+    const int32_t a2r = (p[4] + p[6]) >> 1, a2i = (p[5] + p[7]) >> 1;
+    const int32_t a3r = (p[4] - p[6]) >> 1, a3i = (p[5] - p[7]) >> 1;
+    p[0] = (a0r + a2r) >> 1; p[1] = (a0i + a2i) >> 1;
+    p[4] = (a0r - a2r) >> 1; p[5] = (a0i - a2i) >> 1;
+    p[2] = (a1r + a3i) >> 1; p[3] = (a1i - a3r) >> 1;
+    p[6] = (a1r - a3i) >> 1; p[7] = (a1i + a3r) >> 1;
+  }
+  int len = 8;
+  for (; 2 * len <= m; len *= 4) {  // stages len (span h) and 2 len (span 2h)
+    const int h = len / 2;
+    for (int j = 0; j < h; ++j) {
+      const TwiddleQ31 a = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
+      const TwiddleQ31 b = MakeTwiddle(static_cast<uint32_t>(j * (512 / len)));
+      for (int base = j; base < m; base += 2 * len) {
+        int32_t* p0 = z + 2 * base;
+        int32_t* p1 = p0 + 2 * h;
+        int32_t* p2 = p0 + 4 * h;
+        int32_t* p3 = p0 + 6 * h;
+        int32_t x0r = p0[0], x0i = p0[1], x1r = p1[0], x1i = p1[1];
+        int32_t x2r = p2[0], x2i = p2[1], x3r = p3[0], x3i = p3[1];
+        Butterfly(x0r, x0i, x1r, x1i, a);
+        Butterfly(x2r, x2i, x3r, x3i, a);
+        Butterfly(x0r, x0i, x2r, x2i, b);
+        const int32_t t = x3r;  // (x1, x3) use b * (-i): rotate x3 by -i first
+        x3r = x3i;
+        x3i = -t;
+        Butterfly(x1r, x1i, x3r, x3i, b);
+        p0[0] = x0r; p0[1] = x0i; p1[0] = x1r; p1[1] = x1i;
+        p2[0] = x2r; p2[1] = x2i; p3[0] = x3r; p3[1] = x3i;
+      }
+    }
+  }
+  if (len <= m) {  // odd number of remaining stages: one radix-2 stage
+    const int half = len / 2;
+    for (int j = 0; j < half; ++j) {
+      const TwiddleQ31 w = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
+      for (int i = j; i < m; i += len) {
+        int32_t* u = z + 2 * i;
+        int32_t* v = z + 2 * (i + half);
+        Butterfly(u[0], u[1], v[0], v[1], w);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void RealFftF32(float* buf, int n) {
+  const int m = n / 2;
+  ComplexFftF32(buf, m);
+  const float a0 = buf[0], b0 = buf[1];
+  buf[0] = a0 + b0;
+  buf[1] = a0 - b0;
+  const int step = 1024 / n;
+  for (int k = 1; k <= m / 2; ++k) {
+    float* zk = buf + 2 * k;
+    float* zm = buf + 2 * (m - k);
+    const float a = zk[0], b = zk[1], c = zm[0], d = zm[1];
+    const float er = 0.5f * (a + c), ei = 0.5f * (b - d);
+    const float orr = 0.5f * (b + d), oi = 0.5f * (c - a);
+    int32_t wc, ws;
+    CosSinQ30(static_cast<uint32_t>(k * step), &wc, &ws);
+    const float wr = wc * kQ30ToFloat, wi = ws * kQ30ToFloat;
+    const float tr = wr * orr - wi * oi, ti = wr * oi + wi * orr;
+    zm[0] = er - tr; zm[1] = ti - ei;
+    zk[0] = er + tr; zk[1] = ei + ti;
+  }
+}
+
+void RealFftS32(int32_t* buf, int n) {
+  const int m = n / 2;
+  ComplexFftS32(buf, m);  // Z / m
+  const int64_t a0 = buf[0], b0 = buf[1];
+  buf[0] = static_cast<int32_t>((a0 + b0 + 1) >> 1);  // X[0] / n
+  buf[1] = static_cast<int32_t>((a0 - b0 + 1) >> 1);  // X[n/2] / n
+  const int step = 1024 / n;
+  constexpr int64_t kHalf = int64_t{1} << 31, kOne30 = int64_t{1} << 30;
+  for (int k = 1; k <= m / 2; ++k) {
+    int32_t* zk = buf + 2 * k;
+    int32_t* zm = buf + 2 * (m - k);
+    const int64_t a = zk[0], b = zk[1], c = zm[0], d = zm[1];
+    // 2E and 2O exact; X / n = (2E + W 2O) / 4 in Q30 with one rounding.
+    const int64_t er2 = a + c, ei2 = b - d, or2 = b + d, oi2 = c - a;
+    int32_t wr, wi;
+    CosSinQ30(static_cast<uint32_t>(k * step), &wr, &wi);
+    const int64_t tr = or2 * wr - oi2 * wi, ti = oi2 * wr + or2 * wi;
+    zm[0] = static_cast<int32_t>((er2 * kOne30 - tr + kHalf) >> 32);
+    zm[1] = static_cast<int32_t>((ti - ei2 * kOne30 + kHalf) >> 32);
+    zk[0] = static_cast<int32_t>((er2 * kOne30 + tr + kHalf) >> 32);
+    zk[1] = static_cast<int32_t>((ei2 * kOne30 + ti + kHalf) >> 32);
+  }
+}
+
+void PowerSpectrumF32(const float* packed, int n, float* power) {
+  // In place safe: power[k] (k >= 1) only overwrites packed values already read.
+  const float dc = packed[0], nyquist = packed[1];
+  for (int k = 1; k < n / 2; ++k)
+    power[k] = packed[2 * k] * packed[2 * k] + packed[2 * k + 1] * packed[2 * k + 1];
+  power[0] = dc * dc;
+  power[n / 2] = nyquist * nyquist;
+}
+
+}  // namespace mote::micro::dsp
