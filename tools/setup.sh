@@ -36,6 +36,8 @@ apt_install "build tools" cmake ninja-build g++ make libgtest-dev libgmock-dev \
   nlohmann-json3-dev libcli11-dev clang libclang-rt-14-dev python3 python3-venv python3-pip
 # The .tflite writer (training, quantization, export).
 apt_install "FlatBuffers" libflatbuffers-dev flatbuffers-compiler
+# Audio: WAV/FLAC I/O (host/io/wav.cc) and the keyword data synthesis (mote data synth-kws).
+apt_install "audio tools" libsndfile1-dev espeak-ng sox
 # Cortex-M cross build and QEMU (ctest -L target). No recommends: the C++
 # headers come from libstdc++-arm-none-eabi-dev; the firmware links no libstdc++.
 apt_install "Cortex-M toolchain and QEMU" --no-install-recommends -- \
