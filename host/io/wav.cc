@@ -3,6 +3,7 @@
 #include <sndfile.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -31,12 +32,19 @@ bool IsFloatSubformat(int format) {
 }
 
 // libsndfile shortens the frame count of a WAV whose data chunk runs past the
-// end of the file and notes it in its log; that is a truncated file.
+// end of the file and notes it in its log as "data : 32000 (should be 19956)".
+// Sizes of 0 or near 2^31/2^32 are the placeholders of streamed WAVs, not truncation.
 bool LooksTruncated(SNDFILE* f) {
-  char log[4096] = {0};
+  char log[8192] = {0};
   sf_command(f, SFC_GET_LOG_INFO, log, sizeof(log) - 1);
-  return std::strstr(log, "exceeds") != nullptr || std::strstr(log, "truncated") != nullptr ||
-         std::strstr(log, "Truncated") != nullptr;
+  for (const char* p = log; (p = std::strstr(p, "data : ")) != nullptr; p += 7) {
+    const char* eol = std::strchr(p, '\n');
+    const char* should = std::strstr(p, "(should be");
+    if (!should || (eol && should > eol)) continue;
+    const unsigned long long declared = std::strtoull(p + 7, nullptr, 10);
+    if (declared != 0 && declared < 0x7F000000ull) return true;
+  }
+  return false;
 }
 
 // Opens and checks the header; fills info.
