@@ -58,7 +58,7 @@ def model(n_classes):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
-    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     tf.keras.utils.set_random_seed(a.seed)
@@ -68,7 +68,8 @@ def main():
     mean, std = feats["train"].mean(), feats["train"].std()
     feats = {k: (v - mean) / std for k, v in feats.items()}
     m = model(len(labels))
-    m.compile(tf.keras.optimizers.Adam(2e-3),
+    steps = a.epochs * ((len(ys["train"]) + 63) // 64)
+    m.compile(tf.keras.optimizers.Adam(tf.keras.optimizers.schedules.CosineDecay(2e-3, steps)),
               tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     best = tf.keras.callbacks.ModelCheckpoint("/tmp/kws_check_best.weights.h5", monitor="val_accuracy",
                                               save_best_only=True, save_weights_only=True)
@@ -85,6 +86,9 @@ def main():
         "val_accuracy": float((m.predict(feats["val"], verbose=0).argmax(1) == ys["val"]).mean()),
         "test_accuracy": float((pred == ys["test"]).mean()),
         "per_label_test_accuracy": {l: float(conf[i, i] / max(conf[i].sum(), 1)) for i, l in enumerate(labels)},
+        "top_test_confusions": [f"{labels[t]}->{labels[p]}: {conf[t, p]}" for t, p in
+                                sorted(((t, p) for t in range(len(labels)) for p in range(len(labels)) if t != p),
+                                       key=lambda tp: -conf[tp])[:8] if conf[t, p] > 0],
         "seconds": round(time.time() - t0, 1)}, indent=2))
 
 

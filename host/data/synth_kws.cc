@@ -87,8 +87,8 @@ bool MakeClip(const Job& job, const std::vector<Speaker>& speakers, const NoiseB
   const size_t len = std::min<size_t>(speech->size(), kSynthRate);
   const size_t offset = static_cast<size_t>(rng.Below(kSynthRate - len + 1));
   for (size_t i = 0; i < len; ++i) (*clip)[offset + i] = static_cast<float>(gain * (*speech)[i]);
-  // Noise: SNR 3..30 dB against the word's RMS (babble 8..30), or a -90..-65 dBFS floor.
-  const double snr = kind == 3 ? rng.Uniform(8, 30) : rng.Uniform(3, 30);
+  // Noise: SNR 5..30 dB against the word's RMS (babble 8..30), or a -90..-65 dBFS floor.
+  const double snr = kind == 3 ? rng.Uniform(8, 30) : rng.Uniform(5, 30);
   const double level = kind == 4 ? DbToGain(rng.Uniform(-90, -65)) : gain * rms / DbToGain(snr);
   const std::string noise = AddBackground(rng, bank, level, kind, clip);
   rec->speaker = who.Id();
