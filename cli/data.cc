@@ -137,7 +137,7 @@ void AddData(CLI::App& app) {
       "A keyword-spotting dataset from espeak-ng and sox (both must be installed):\n"
       "the digits zero..nine, _silence_ (noise only) and _unknown_ (other words),\n"
       "1 s clips, 16 kHz mono 16-bit, the word at a random offset, white / pink /\n"
-      "brown / babble noise at 3-30 dB SNR. Speakers (accent+variant) are split\n"
+      "brown / babble noise at 5-30 dB SNR. Speakers (accent+variant) are split\n"
       "80/10/10 and no test speaker is heard in train or val. Same seed => same bytes.\n"
       "Writes DIR/<split>/<label>/*.wav, DIR/index.csv, DIR/summary.json.\n\n"
       "Examples:\n"
