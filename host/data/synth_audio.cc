@@ -176,6 +176,11 @@ std::string ToolVersions() {
       if (nl != std::string::npos) v = v.substr(0, nl);
       const size_t data = v.find("  Data at");
       if (data != std::string::npos) v = v.substr(0, data);
+      std::string tidy;  // one space between words
+      for (char c : v)
+        if (c != ' ' || (!tidy.empty() && tidy.back() != ' ')) tidy += c;
+      while (!tidy.empty() && tidy.back() == ' ') tidy.pop_back();
+      v = tidy;
     }
     if (!out.empty()) out += "; ";
     out += v;
