@@ -5,9 +5,11 @@
 // Contract: output[k] is the band-limited interpolation of the input at time
 // k * from_rate / to_rate input samples, with the cut-off at 0.92 of the lower
 // of the two Nyquist frequencies; samples before 0 and after the end count as
-// zero. Output length is ceil(n * to_rate / from_rate). Passband (up to ~0.84
-// of the lower Nyquist) is flat within 0.01 dB; content above the lower Nyquist
-// is attenuated by more than 60 dB (tested). Same rates return a copy.
+// zero. Output length is ceil(n * to_rate / from_rate). Measured for -> 16 kHz
+// (bench/resample_response.cc): flat within 0.001 dB to 6.5 kHz (0.81 of the
+// Nyquist), -0.41 dB at 7 kHz, -11.6 dB at 7.5 kHz; tones from 8.5 kHz leave
+// less than -94 dB of aliases (the tests require 0.01 dB and 60 dB). Same rates
+// return a copy.
 // Deterministic: the same input gives the same bytes.
 //
 //   std::vector<float> y = Resample(x, 22050, 16000);   // REQUIRES rates in [1, 1e6]
