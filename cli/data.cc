@@ -152,6 +152,8 @@ void AddData(CLI::App& app) {
   kws->add_option("--voices", k->o.voices,
                   "comma list of accents (en-us) or speakers (en-us+m3) to use (default all)");
   kws->add_option("--jobs", k->o.jobs, "parallel workers (default 2)")->check(CLI::Range(1, 256));
+  kws->add_flag("--overwrite", k->o.overwrite,
+                "replace a previous dataset in DIR (its train/ val/ test/ index.csv summary.json)");
   kws->add_flag("--list-voices", k->list_voices, "print the speakers of each split and exit");
   kws->add_flag("--json", k->json, "print the result as JSON");
   kws->add_flag("-q,--quiet", k->quiet, "no progress on stderr");

@@ -133,6 +133,14 @@ bool SynthKws(const SynthKwsOptions& o, SynthKwsSummary* summary, std::string* e
                            " speaker (see --list-voices for the split of each speaker)");
 
   std::error_code ec;
+  if (fs::is_directory(o.out_dir, ec) && !fs::is_empty(o.out_dir, ec)) {
+    if (!o.overwrite)
+      return Fail(err, o.out_dir + ": not empty (use --overwrite to replace a previous synth-kws dataset)");
+    for (const char* old : {"train", "val", "test", "index.csv", "summary.json"}) {
+      fs::remove_all(fs::path(o.out_dir) / old, ec);
+      if (ec) return Fail(err, o.out_dir + "/" + old + ": cannot remove (" + ec.message() + ")");
+    }
+  }
   fs::create_directories(o.out_dir, ec);
   if (ec) return Fail(err, o.out_dir + ": cannot create (" + ec.message() + ")");
   const auto& labels = KwsLabels();

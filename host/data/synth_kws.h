@@ -13,6 +13,9 @@
 //   DIR/<split>/<label>/<label>_<index>_<speaker>.wav
 //   DIR/index.csv     path,label,split,speaker,params   (paths relative to DIR)
 //   DIR/summary.json  counts per split and label, speakers per split, tools
+// A non-empty DIR is refused unless `overwrite`, which first removes the
+// previous train/ val/ test/ index.csv summary.json (nothing else), so no stale
+// clips of a larger earlier run remain.
 //
 //   SynthKwsOptions o;  o.out_dir = "kws";  o.per_class = 400;
 //   SynthKwsSummary s;  std::string err;
@@ -35,7 +38,8 @@ struct SynthKwsOptions {
   int per_class = 400;  // clips per label over all splits (about 80/10/10 %)
   std::string voices;   // comma list of accents or speaker ids; empty = all
   int jobs = 2;
-  bool progress = true;  // progress lines on stderr
+  bool progress = true;    // progress lines on stderr
+  bool overwrite = false;  // replace a previous dataset in out_dir (else out_dir must be empty)
 };
 
 struct SynthKwsSummary {

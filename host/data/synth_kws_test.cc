@@ -164,6 +164,30 @@ TEST(SynthKws, TinyDatasetFilesLabelsSplitsAndDeterminism) {
   EXPECT_EQ(same_wavs, 0);
 }
 
+TEST(SynthKws, NonEmptyDirectoryNeedsOverwrite) {
+  SKIP_WITHOUT_TOOLS();
+  const fs::path dir = Fresh("overwrite");
+  fs::create_directories(dir / "train" / "seven");
+  std::ofstream(dir / "train" / "seven" / "stale.wav") << "old";
+  std::ofstream(dir / "keep.txt") << "mine";
+  SynthKwsOptions o;
+  o.out_dir = dir.string();
+  o.per_class = 1;
+  o.progress = false;
+  SynthKwsSummary s;
+  std::string err;
+  EXPECT_FALSE(SynthKws(o, &s, &err));
+  EXPECT_NE(err.find("not empty"), std::string::npos) << err;
+  EXPECT_TRUE(fs::exists(dir / "train" / "seven" / "stale.wav"));
+  o.overwrite = true;
+  ASSERT_TRUE(SynthKws(o, &s, &err)) << err;
+  EXPECT_FALSE(fs::exists(dir / "train" / "seven" / "stale.wav"));
+  EXPECT_TRUE(fs::exists(dir / "keep.txt"));  // only the dataset's own files go
+  int wavs = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) wavs += e.path().extension() == ".wav";
+  EXPECT_EQ(wavs, 12);
+}
+
 TEST(SynthKws, BadOptionsAreRefused) {
   SynthKwsOptions o;
   o.out_dir = Fresh("bad").string();
