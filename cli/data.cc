@@ -1,11 +1,16 @@
 // mote data synth-anomaly --n 2000 --length 64 --seed S -o FILE [--labels FILE]
 // mote data ingest LOG... -o DATASET [--length N] [--json]
+// mote data synth-kws -o DIR [--seed S] [--per-class N] [--voices LIST] [--jobs J]
+// mote data synth-stream -o FILE.wav [--minutes M] [--keywords K] [--seed S]
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "host/data/dataset.h"
 #include "host/data/ingest.h"
+#include "host/data/synth_audio.h"
+#include "host/data/synth_kws.h"
+#include "host/data/synth_stream.h"
 
 namespace mote::cli {
 namespace {
@@ -102,6 +107,79 @@ void RunIngest(const IngestOptions& o) {
                   data::SiblingPath(o.out, "_meta.csv").c_str());
   }
   if (!wrote) throw CommandError(err);
+struct KwsCliOptions {
+  data::SynthKwsOptions o;
+  bool list_voices = false, json = false, quiet = false;
+};
+
+void ListVoices(bool json) {
+  const auto speakers = data::AllSpeakers();
+  if (json) {
+    nlohmann::json j;
+    for (const auto& s : speakers) j[data::SplitName(s.split)].push_back(s.Id());
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  for (auto split : {data::Split::kTrain, data::Split::kVal, data::Split::kTest}) {
+    int n = 0;
+    std::string line;
+    for (const auto& s : speakers)
+      if (s.split == split) {
+        line += " " + s.Id();
+        ++n;
+      }
+    std::printf("%s (%d speakers):%s\n", data::SplitName(split), n, line.c_str());
+  }
+}
+
+void SynthKwsCommand(const KwsCliOptions& c) {
+  if (c.list_voices) {
+    ListVoices(c.json);
+    return;
+  }
+  if (c.o.out_dir.empty()) throw CommandError("synth-kws: -o DIR is required");
+  data::SynthKwsOptions o = c.o;
+  o.progress = !c.quiet;
+  data::SynthKwsSummary s;
+  std::string err;
+  if (!data::SynthKws(o, &s, &err)) throw CommandError(err);
+  if (c.json) {
+    nlohmann::json j = {{"out_dir", o.out_dir}, {"clips", s.clips}, {"bytes", s.bytes},
+                        {"clipped_samples", s.clipped_samples}, {"seconds", s.seconds},
+                        {"clips_per_second", s.clips / std::max(s.seconds, 1e-9)}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  std::printf("wrote %d clips (%.1f MB) to %s in %.1f s (%.1f clips/s, %d jobs); "
+              "index.csv, summary.json; %lld samples clipped\n",
+              s.clips, s.bytes / 1e6, o.out_dir.c_str(), s.seconds, s.clips / std::max(s.seconds, 1e-9),
+              o.jobs, static_cast<long long>(s.clipped_samples));
+}
+
+struct StreamCliOptions {
+  data::SynthStreamOptions o;
+  bool json = false, quiet = false;
+};
+
+void SynthStreamCommand(const StreamCliOptions& c) {
+  data::SynthStreamOptions o = c.o;
+  o.progress = !c.quiet;
+  data::SynthStreamSummary s;
+  std::string err;
+  if (!data::SynthStream(o, &s, &err)) throw CommandError(err);
+  const double total = static_cast<double>(s.samples) / data::kSynthRate;
+  if (c.json) {
+    nlohmann::json j = {{"wav", o.out_wav},          {"csv", s.csv_path},
+                        {"summary", s.json_path},    {"duration_s", total},
+                        {"keywords", s.keywords},    {"non_keyword_hours", (total - s.keyword_seconds) / 3600},
+                        {"seconds", s.seconds}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  std::printf("wrote %s (%.1f min, %d keywords, %.3f h without keywords), %s, %s in %.1f s "
+              "(%.0fx real time)\n",
+              o.out_wav.c_str(), total / 60, s.keywords, (total - s.keyword_seconds) / 3600,
+              s.csv_path.c_str(), s.json_path.c_str(), s.seconds, total / std::max(s.seconds, 1e-9));
 }
 
 }  // namespace
@@ -142,6 +220,53 @@ void AddData(CLI::App& app) {
       ->check(CLI::Range(1, 65535));
   in->add_flag("--json", io->json, "counts and per-device summaries as JSON");
   in->callback([io] { RunIngest(*io); });
+  auto k = std::make_shared<KwsCliOptions>();
+  auto* kws = data->add_subcommand(
+      "synth-kws",
+      "A keyword-spotting dataset from espeak-ng and sox (both must be installed):\n"
+      "the digits zero..nine, _silence_ (noise only) and _unknown_ (other words),\n"
+      "1 s clips, 16 kHz mono 16-bit, the word at a random offset, white / pink /\n"
+      "brown / babble noise at 5-30 dB SNR. Speakers (accent+variant) are split\n"
+      "80/10/10 and no test speaker is heard in train or val. Same seed => same bytes.\n"
+      "Writes DIR/<split>/<label>/*.wav, DIR/index.csv, DIR/summary.json.\n\n"
+      "Examples:\n"
+      "  mote data synth-kws -o kws                    400 clips per label, 2 jobs\n"
+      "  mote data synth-kws -o tiny --per-class 10 --seed 7\n"
+      "  mote data synth-kws -o us --voices en-us,en-us-nyc\n"
+      "  mote data synth-kws --list-voices             speakers of each split");
+  kws->add_option("-o,--output", k->o.out_dir, "output directory");
+  kws->add_option("--seed", k->o.seed, "random seed (default 1)");
+  kws->add_option("--per-class", k->o.per_class, "clips per label over all splits (default 400)")
+      ->check(CLI::Range(1, 100000));
+  kws->add_option("--voices", k->o.voices,
+                  "comma list of accents (en-us) or speakers (en-us+m3) to use (default all)");
+  kws->add_option("--jobs", k->o.jobs, "parallel workers (default 2)")->check(CLI::Range(1, 256));
+  kws->add_flag("--overwrite", k->o.overwrite,
+                "replace a previous dataset in DIR (its train/ val/ test/ index.csv summary.json)");
+  kws->add_flag("--list-voices", k->list_voices, "print the speakers of each split and exit");
+  kws->add_flag("--json", k->json, "print the result as JSON");
+  kws->add_flag("-q,--quiet", k->quiet, "no progress on stderr");
+  kws->callback([k] { SynthKwsCommand(*k); });
+
+  auto t = std::make_shared<StreamCliOptions>();
+  auto* st = data->add_subcommand(
+      "synth-stream",
+      "A long recording for false-accept / false-reject tests: background sentences\n"
+      "and other words, changing noise, and K spoken digits at random times, spoken\n"
+      "only by the TEST-split speakers of synth-kws. Writes FILE.wav (16 kHz mono\n"
+      "16-bit), FILE.csv (keyword,start_s,end_s,speaker) and FILE.json.\n\n"
+      "Examples:\n"
+      "  mote data synth-stream -o stream.wav                 65 min, 240 keywords\n"
+      "  mote data synth-stream -o short.wav --minutes 2 --keywords 10 --seed 3");
+  st->add_option("-o,--output", t->o.out_wav, "output .wav file")->required();
+  st->add_option("--minutes", t->o.minutes, "length in minutes (default 65)");
+  st->add_option("--keywords", t->o.keywords, "keywords to insert (default 240)");
+  st->add_option("--seed", t->o.seed, "random seed (default 1)");
+  st->add_option("--voices", t->o.voices, "restrict to these accents / speakers (test split only)");
+  st->add_option("--jobs", t->o.jobs, "parallel workers (default 2)")->check(CLI::Range(1, 256));
+  st->add_flag("--json", t->json, "print the result as JSON");
+  st->add_flag("-q,--quiet", t->quiet, "no progress on stderr");
+  st->callback([t] { SynthStreamCommand(*t); });
 }
 
 }  // namespace mote::cli

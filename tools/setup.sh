@@ -38,6 +38,8 @@ apt_install "build tools" cmake ninja-build g++ make libgtest-dev libgmock-dev \
 apt_install "FlatBuffers" libflatbuffers-dev flatbuffers-compiler
 # Model signing (host/io/signing.cc, mote keygen/sign/verify).
 apt_install "libsodium" libsodium-dev pkg-config
+# Audio: WAV/FLAC I/O (host/io/wav.cc) and the keyword data synthesis (mote data synth-kws).
+apt_install "audio tools" libsndfile1-dev espeak-ng sox
 # Cortex-M cross build and QEMU (ctest -L target). No recommends: the C++
 # headers come from libstdc++-arm-none-eabi-dev; the firmware links no libstdc++.
 apt_install "Cortex-M toolchain and QEMU" --no-install-recommends -- \
@@ -49,8 +51,8 @@ if ((oracle)); then
     echo "setup: creating .venv (Python for oracle tests and benchmarks)"
     python3 -m venv --system-site-packages .venv
   fi
-  want=(tflite-micro "tensorflow-cpu==2.21.0" numpy)
-  if ! .venv/bin/python -c "import tflite_micro, tensorflow, numpy" 2>/dev/null; then
+  want=(tflite-micro "tensorflow-cpu==2.21.0" numpy librosa)
+  if ! .venv/bin/python -c "import tflite_micro, tensorflow, numpy, librosa" 2>/dev/null; then
     echo "setup: pip install ${want[*]} (into .venv)"
     .venv/bin/python -m pip install -q "${want[@]}"
   else
