@@ -107,6 +107,8 @@ void RunIngest(const IngestOptions& o) {
                   data::SiblingPath(o.out, "_meta.csv").c_str());
   }
   if (!wrote) throw CommandError(err);
+}
+
 struct KwsCliOptions {
   data::SynthKwsOptions o;
   bool list_voices = false, json = false, quiet = false;
