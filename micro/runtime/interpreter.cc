@@ -228,24 +228,7 @@ Status Interpreter::UseOfflinePlan(PlanItem* items, int n, const uint16_t* tenso
   return Status::kOk;
 }
 
-Status Interpreter::PlanActivations() {
-  // Working arrays live temporarily in the free part of the arena: items,
-  // best offsets, item -> tensor and order (one each per planned tensor),
-  // tensor -> item (one per tensor).
-  uint32_t planned = 0;
-  for (uint32_t t = 0; t < num_tensors_; ++t)
-    if (!tensors_[t].is_const && tensors_[t].bytes != 0) ++planned;
-  const size_t need = planned * (sizeof(PlanItem) + sizeof(uint32_t) + sizeof(uint16_t) * 2) +
-                      num_tensors_ * sizeof(uint16_t);
-  if (need + 8 > arena_.free_bytes())
-    return Fail(&err_, Status::kArenaTooSmall, "arena too small to plan ",
-                num_tensors_, " tensors");
-  uint8_t* scratch = arena_.base() + (8 - reinterpret_cast<uintptr_t>(arena_.base()) % 8) % 8;
-  PlanItem* items = reinterpret_cast<PlanItem*>(scratch);
-  uint32_t* best = reinterpret_cast<uint32_t*>(items + planned);
-  uint16_t* tensor_of = reinterpret_cast<uint16_t*>(best + planned);
-  uint16_t* order = tensor_of + planned;
-  uint16_t* item_of = order + planned;
+int Interpreter::CollectPlanItems(PlanItem* items, uint16_t* tensor_of, uint16_t* item_of) {
   constexpr uint16_t kNone = 0xffff;
   int n = 0;
   const int32_t end = static_cast<int32_t>(num_nodes_);
@@ -280,6 +263,28 @@ Status Interpreter::PlanActivations() {
     out_item.overlap_with = item_of[in_t];
     out_item.gap = (nd.inplace_gap + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
   }
+  return n;
+}
+
+Status Interpreter::PlanActivations() {
+  // Working arrays live temporarily in the free part of the arena: items,
+  // best offsets, item -> tensor and order (one each per planned tensor),
+  // tensor -> item (one per tensor).
+  uint32_t planned = 0;
+  for (uint32_t t = 0; t < num_tensors_; ++t)
+    if (!tensors_[t].is_const && tensors_[t].bytes != 0) ++planned;
+  const size_t need = planned * (sizeof(PlanItem) + sizeof(uint32_t) + sizeof(uint16_t) * 2) +
+                      num_tensors_ * sizeof(uint16_t);
+  if (need + 8 > arena_.free_bytes())
+    return Fail(&err_, Status::kArenaTooSmall, "arena too small to plan ",
+                num_tensors_, " tensors");
+  uint8_t* scratch = arena_.base() + (8 - reinterpret_cast<uintptr_t>(arena_.base()) % 8) % 8;
+  PlanItem* items = reinterpret_cast<PlanItem*>(scratch);
+  uint32_t* best = reinterpret_cast<uint32_t*>(items + planned);
+  uint16_t* tensor_of = reinterpret_cast<uint16_t*>(best + planned);
+  uint16_t* order = tensor_of + planned;
+  uint16_t* item_of = order + planned;
+  const int n = CollectPlanItems(items, tensor_of, item_of);
   lower_bound_ = PlanLowerBound(items, n);
   uint32_t total = 0;
   bool offline = false;

@@ -56,6 +56,12 @@ class Interpreter {
   void Lifetime(uint32_t t, int32_t* first, int32_t* last);
   // Offset of a planned tensor's data in the arena (host tools, reports).
   size_t ArenaOffset(const Tensor& t) const { return static_cast<size_t>(t.data - arena_.base()); }
+  // The planner's input: one item per planned tensor (lifetime, size
+  // rounded to the tensor alignment, in-place pairs); tensor_of[item] and
+  // item_of[tensor] (0xffff: not planned) map between them. Returns the item
+  // count. REQUIRES: AllocateTensors() ran; items and tensor_of have room for
+  // num_tensors() entries, item_of too. Host tools (exact search) use it.
+  int CollectPlanItems(PlanItem* items, uint16_t* tensor_of, uint16_t* item_of);
   // Runs one node (for per-layer profiling). REQUIRES a successful
   // AllocateTensors() and i < num_nodes().
   void InvokeNode(size_t i);

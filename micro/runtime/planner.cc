@@ -7,9 +7,9 @@ bool LifetimesOverlap(const PlanItem& a, const PlanItem& b) {
   return !(a.last < b.first || b.last < a.first);
 }
 
-// Whether placing item `ia` at `offset` collides with placed item `ib`; if
-// so, *next is the end of the interval of offsets that collide with it.
-bool Collides(const PlanItem* items, int ia, int ib, uint32_t offset, uint32_t* next) {
+}  // namespace
+
+bool PlanCollides(const PlanItem* items, int ia, int ib, uint32_t offset, uint32_t* next) {
   const PlanItem& a = items[ia];
   const PlanItem& b = items[ib];
   if (!LifetimesOverlap(a, b)) return false;
@@ -27,6 +27,8 @@ bool Collides(const PlanItem* items, int ia, int ib, uint32_t offset, uint32_t* 
   *next = b.offset + b.size;
   return true;
 }
+
+namespace {
 
 uint32_t Degree(const PlanItem* items, int n, int i) {
   uint32_t d = 0;
@@ -99,7 +101,7 @@ uint32_t PlanGreedy(PlanItem* items, int n, uint16_t* order, uint32_t align, Pla
       moved = false;
       for (int m = 0; m < k; ++m) {
         uint32_t next;
-        if (Collides(items, ia, order[m], offset, &next)) {
+        if (PlanCollides(items, ia, order[m], offset, &next)) {
           offset = (next + align - 1) / align * align;
           moved = true;
         }
@@ -115,7 +117,7 @@ bool PlanValid(const PlanItem* items, int n, int* a, int* b) {
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) {
       uint32_t next;
-      if (i != j && Collides(items, i, j, items[i].offset, &next)) {
+      if (i != j && PlanCollides(items, i, j, items[i].offset, &next)) {
         *a = i;
         *b = j;
         return false;

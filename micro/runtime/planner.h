@@ -36,6 +36,10 @@ enum class PlanOrder : uint8_t {
   kCount
 };
 
+// Whether placing item `ia` at `offset` collides with placed item `ib`
+// (lifetimes and bytes overlap and the in-place rule does not allow it); if
+// so, *next is the end of the interval of offsets that collide with ib.
+bool PlanCollides(const PlanItem* items, int ia, int ib, uint32_t offset, uint32_t* next);
 // Lower bound without in-place sharing: the largest total size of items
 // live at one operator.
 uint32_t PlanLowerBound(const PlanItem* items, int n);

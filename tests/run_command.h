@@ -1,0 +1,29 @@
+// For CLI tests: runs a shell command, returns its exit status (-1 if it did
+// not exit normally) and its stdout + stderr.
+//
+//   std::string out;
+//   EXPECT_EQ(mote::testing::RunCommand(std::string(MOTE_CLI) + " plan m.tflite", &out), 0) << out;
+#ifndef MOTE_TESTS_RUN_COMMAND_H_
+#define MOTE_TESTS_RUN_COMMAND_H_
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+namespace mote::testing {
+
+inline int RunCommand(const std::string& cmd, std::string* out) {
+  out->clear();
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out->append(buf, n);
+  const int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace mote::testing
+
+#endif  // MOTE_TESTS_RUN_COMMAND_H_
