@@ -19,7 +19,7 @@ Tasks:
 Both tools train the same architecture from their own initialisation with
 Adam, the same epochs and batch size, then prune + fine-tune for the same
 number of epochs with the same schedule (PolynomialDecay 0 -> s, power 3,
-begin 0, end 2/3 of the fine-tuning steps, one mask update per epoch). Every
+begin 0, end after 2/3 of the fine-tuning epochs, one mask update per epoch). Every
 int8 .tflite (PTQ on 100 training rows, int8 in/out) is then measured by the
 same tool, mote: accuracy on the test rows (`mote accuracy`), MACs and arena
 (`mote inspect`), median host invoke time (`mote run --bench`). .tflite and
@@ -136,7 +136,7 @@ def tfmot_runs(t, xtr, ytr, sparsities, seed, tmp):
     base.fit(xtr, ytr, epochs=t["epochs"], batch_size=t["batch"], verbose=0)
     out = {"baseline": to_int8(base, xtr)}
     steps = -(-len(xtr) // t["batch"])
-    end = max(1, steps * t["tune_epochs"] * 2 // 3)
+    end = steps * max(1, t["tune_epochs"] * 2 // 3)  # a pruning step: final sparsity is reached
     for s in sparsities:
         sched = tfmot.sparsity.keras.PolynomialDecay(initial_sparsity=0.0, final_sparsity=s, begin_step=0,
                                                      end_step=end, power=3, frequency=steps)
@@ -182,7 +182,7 @@ def run_task(name, mote, sparsities, tmp):
 
     add("mote", "baseline", 0.0, weights=base)
     steps = -(-len(xtr) // t["batch"])
-    end = max(1, steps * t["tune_epochs"] * 2 // 3)
+    end = steps * max(1, t["tune_epochs"] * 2 // 3)
     for s in sparsities:
         for structured in (False, True):
             out = os.path.join(d, f"pruned_{s}_{int(structured)}.bin")

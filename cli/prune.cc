@@ -90,9 +90,14 @@ void Prune(const PruneOptions& o) {
     s.initial_sparsity = o.initial_sparsity;
     s.final_sparsity = o.sparsity;
     s.begin_step = o.begin_step;
-    // Defaults: reach the final sparsity after 2/3 of the steps, then recover.
-    s.end_step = o.end_step != -2 ? o.end_step : std::max(o.begin_step + 1, total_steps * 2 / 3);
+    // Defaults: one mask update per epoch; reach the final sparsity at the
+    // last update step within the first 2/3 of the steps, then recover.
     s.frequency = o.frequency > 0 ? o.frequency : std::max<long long>(1, steps_per_epoch);
+    s.end_step = o.end_step;
+    if (o.end_step == -2) {
+      const long long updates = std::max<long long>(1, (total_steps * 2 / 3 - o.begin_step) / s.frequency);
+      s.end_step = o.begin_step + updates * s.frequency;
+    }
     const std::string bad = s.Check();
     if (!bad.empty()) throw CommandError("pruning schedule: " + bad);
     pruner = std::make_unique<compress::MagnitudePruner>(*m, s);
@@ -110,7 +115,17 @@ void Prune(const PruneOptions& o) {
   };
   const train::History h = m->Fit(*x, *y, fit);
   if (tty) std::fprintf(stderr, "\n");
-  if (pruner) pruner->Finish();
+  if (pruner) {
+    if (pruner->current_sparsity() != o.sparsity) {
+      const std::string w = "the schedule did not reach the final sparsity during training (end step " +
+                            report["schedule"]["end_step"].dump() + " is not a pruning step before step " +
+                            std::to_string(total_steps) + "); it was applied after the last epoch, " +
+                            "without fine-tuning";
+      report["warning"] = w;
+      std::cerr << "mote: warning: " << w << "\n";
+    }
+    pruner->Finish();
+  }
   if (!m->Save(o.out, &err)) throw CommandError(err);
 
   const compress::SparsityReport sr = compress::MeasureSparsity(*m);
