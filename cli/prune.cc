@@ -148,9 +148,33 @@ void Prune(const PruneOptions& o) {
               100.0 * sr.sparsity(), o.epochs, loss, acc, o.out.c_str());
 }
 
+// Hidden: the schedule's decision and sparsity at steps 0..steps-1, one JSON
+// list, for the TFMOT oracle (tests/oracle/prune_schedule_tfmot.py).
+void PrintSchedule(const compress::PruneSchedule& s, long long steps) {
+  const std::string bad = s.Check();
+  if (!bad.empty()) throw CommandError("pruning schedule: " + bad);
+  json r = json::array();
+  for (long long t = 0; t < steps; ++t) r.push_back({t, s.ShouldPrune(t), s.SparsityAt(t)});
+  std::cout << r.dump() << "\n";
+}
+
 }  // namespace
 
 void AddPrune(CLI::App& app) {
+  {
+    auto s = std::make_shared<compress::PruneSchedule>();
+    auto steps = std::make_shared<long long>(100);
+    auto* ps = app.add_subcommand("prune-schedule", "pruning schedule values (TFMOT oracle)");
+    ps->group("");  // hidden
+    ps->add_option("--initial", s->initial_sparsity);
+    ps->add_option("--final", s->final_sparsity);
+    ps->add_option("--begin", s->begin_step);
+    ps->add_option("--end", s->end_step);
+    ps->add_option("--frequency", s->frequency);
+    ps->add_option("--power", s->power);
+    ps->add_option("--steps", *steps);
+    ps->callback([s, steps] { PrintSchedule(*s, *steps); });
+  }
   auto o = std::make_shared<PruneOptions>();
   auto* cmd = app.add_subcommand(
       "prune",
