@@ -38,6 +38,12 @@ void Prune(const PruneOptions& o) {
   std::string err;
   auto m = train::Sequential::Load(o.weights, &err);
   if (!m) throw CommandError(err);
+  for (size_t i = 0; i < m->layers().size(); ++i)
+    for (const auto& p : m->layers()[i]->params())
+      for (float v : p.value)
+        if (!std::isfinite(v))
+          throw CommandError(o.weights + ": layer " + std::to_string(i) + " (" + m->layers()[i]->type() +
+                             ") " + p.name + " has a non-finite value");
   auto x = data::LoadArray(o.data, &err);
   if (!x) throw CommandError(err);
   auto y = data::LoadArray(o.labels, &err);

@@ -68,8 +68,9 @@ void MagnitudePruner::UpdateMasks(float sparsity) {
     const size_t zeros = n - static_cast<size_t>(std::llround(double(n) * (1.0 - sparsity)));
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return std::fabs(w[a]) < std::fabs(w[b]); });
+    // NaN sorts last (kept), so the order stays a strict weak ordering.
+    auto key = [&](size_t i) { return std::isnan(w[i]) ? INFINITY : std::fabs(w[i]); };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
     std::vector<uint8_t>& mask = masks_[k];
     std::fill(mask.begin(), mask.end(), uint8_t{1});
     for (size_t i = 0; i < zeros; ++i) mask[order[i]] = 0;
@@ -172,6 +173,11 @@ std::vector<std::vector<int>> ChooseFilters(const Sequential& m, const FilterPru
     const Layer& l = *m.layers()[i];
     if (!IsConv(l) && l.type() != "Dense") continue;
     const Param& k = l.params()[0];
+    for (float v : k.value)
+      if (!std::isfinite(v)) {
+        *err = "layer " + std::to_string(i) + " (" + l.type() + "): kernel has a non-finite weight";
+        return {};
+      }
     const int cout = k.shape.back();
     const size_t rows = k.value.size() / cout;
     std::vector<double> norm(cout, 0.0);

@@ -101,7 +101,12 @@ TEST_F(PruneCli, BadInputGivesOneLineErrors) {
     std::ifstream in(Tmp("base.bin"), std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::ofstream(Tmp("cut.bin"), std::ios::binary) << bytes.substr(0, bytes.size() - 10);
+    bytes.replace(bytes.size() - 4, 4, std::string("\x00\x00\xc0\x7f", 4));  // last bias: NaN
+    std::ofstream(Tmp("nan.bin"), std::ios::binary) << bytes;
   }
+  r = RunCli("prune " + Tmp("nan.bin") + DataArgs() + " --sparsity 0.5 --epochs 1 -o " + Tmp("x.bin"));
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("bias has a non-finite value"), std::string::npos) << r.out;
   r = RunCli("prune " + Tmp("cut.bin") + DataArgs() + " --sparsity 0.5 --epochs 1 -o " + Tmp("x.bin"));
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("truncated"), std::string::npos) << r.out;

@@ -246,6 +246,13 @@ TEST(PruneFilters, KeepsStrongestFiltersAndRejectsBadFraction) {
             (std::vector<float>{1.0f, 0.5f, -1.0f, 0.5f, 1.0f, -0.5f}));
   EXPECT_TRUE(ChooseFilters(*m, FilterPruneOptions{1.0f, false}, &err).empty());
   EXPECT_NE(err, "");
+  auto nan_model = Clone(*m);
+  nan_model->layers()[0]->params()[0].value[4] = NAN;
+  EXPECT_TRUE(ChooseFilters(*nan_model, FilterPruneOptions{0.5f, false}, &err).empty());
+  EXPECT_NE(err.find("non-finite"), std::string::npos) << err;
+  MagnitudePruner nan_pruner(*nan_model, PruneSchedule{});
+  nan_pruner.UpdateMasks(0.5f);  // must not crash; NaN is kept, not pruned
+  EXPECT_TRUE(std::isnan(nan_model->layers()[0]->params()[0].value[4]));
   std::vector<std::vector<int>> bad(m->layers().size());
   bad[0] = {0, 9};
   EXPECT_FALSE(RemoveFilters(*m, bad, &err));
