@@ -36,6 +36,9 @@ void AddTelemetry(CLI::App& app);
 void AddSign(CLI::App& app);
 // Audio front end (issue 7).
 void AddFeatures(CLI::App& app);
+// Pruning (issue 8): mote prune, and mote accuracy (int8 accuracy on a data set).
+void AddPrune(CLI::App& app);
+void AddAccuracy(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   mote::cli::AddTelemetry(app);
   mote::cli::AddSign(app);
   mote::cli::AddFeatures(app);
+  mote::cli::AddPrune(app);
+  mote::cli::AddAccuracy(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -319,3 +319,13 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set_tests_properties(target_audio_frontend_vs_host PROPERTIES LABELS target TIMEOUT 600)
 endif()
 # ---- end audio front end ---------------------------------------------------------
+# ---- pruning (issue 8): oracle ----------------------------------------------------
+# Core: host/compress/prune_test.cc and prune_cli_test.cc run in mote_tests.
+# Oracle: mote's pruning schedule (decision + sparsity per step) equals
+# tfmot.sparsity.keras.PolynomialDecay (needs tensorflow-model-optimization +
+# tf_keras; the script sets TF_USE_LEGACY_KERAS=1).
+add_test(NAME oracle_prune_schedule
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/prune_schedule_tfmot.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_prune_schedule PROPERTIES LABELS oracle TIMEOUT 600)
+# ---- end pruning -------------------------------------------------------------------

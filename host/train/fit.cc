@@ -116,6 +116,7 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
   int wait = 0, plateau_wait = 0;
   std::vector<std::vector<float>> best_weights;
   const std::vector<Param*> params = TrainableParams();
+  long long step = 0;
 
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -129,9 +130,13 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
     for (size_t b = 0; b < n_train; b += o.batch_size) {
       const size_t e = std::min(n_train, b + static_cast<size_t>(o.batch_size));
       const Tensor xb = Gather(xt, order, b, e), yb = Gather(yt, order, b, e);
+      if (o.before_batch) o.before_batch(step);
       loss_sum += ForwardBackward(xb, yb) * (e - b);
       correct += Accuracy(loss_, acts_.back(), yb) * (e - b);
+      if (o.before_update) o.before_update();
       opt.Step(params, lr);
+      if (o.after_update) o.after_update();
+      ++step;
     }
     EpochLog log;
     log.epoch = epoch;

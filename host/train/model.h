@@ -64,6 +64,12 @@ struct FitOptions {
   bool restore_best_weights = true;
   uint64_t seed = 1;  // shuffling
   std::function<void(const EpochLog&)> on_epoch;  // progress
+  // Per-batch hooks (pruning, host/compress/prune.h). `step` counts optimizer
+  // steps from 0 across epochs. before_batch runs before the forward pass,
+  // before_update after the backward pass (grads set) and after_update after
+  // the optimizer step.
+  std::function<void(long long step)> before_batch;
+  std::function<void()> before_update, after_update;
   // Reads {"epochs", "batch_size", "validation_split", "shuffle", "seed",
   // "early_stopping": {"patience", "min_delta", "restore_best_weights"},
   // "lr_schedule": {"type", "factor", "step_epochs", "patience", "min_lr"}}.
