@@ -319,3 +319,11 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set_tests_properties(target_audio_frontend_vs_host PROPERTIES LABELS target TIMEOUT 600)
 endif()
 # ---- end audio front end ---------------------------------------------------------
+# ---- quantization-aware training ------------------------------------------------
+# int8 models exported after QAT (mote quantize --qat, mote train --qat with a
+# folded BatchNorm) give the same bytes in mote's runtime and the pip TFLM.
+add_test(NAME oracle_qat_tflm
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/qat_tflm_oracle.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_qat_tflm PROPERTIES LABELS oracle TIMEOUT 600)
+# ---- end quantization-aware training ---------------------------------------------
