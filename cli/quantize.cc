@@ -2,8 +2,10 @@
 //     [--qat --labels L.npy --epochs N] [--report r.json [--html r.html]] -o model_int8.tflite
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "host/compress/evaluate.h"
 #include "host/compress/ptq.h"
 #include "host/compress/qat.h"
 #include "host/compress/quant_report.h"
@@ -22,7 +24,8 @@ struct QuantizeOptions {
   std::string activations = "int8";
   int samples = 100;
   bool qat = false;
-  std::string labels, save_weights, report, html;
+  std::string labels, save_weights, report, html, test, test_labels;
+  bool json = false;
   int epochs = 3, batch_size = 32;
   float lr = 1e-4f;
 };
@@ -68,6 +71,24 @@ void Quantize(const QuantizeOptions& o) {
   const auto bits = s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8;
   if (o.qat && s16) throw CommandError("--qat trains for int8 activations; drop --activations int16");
   if (!o.html.empty() && o.report.empty()) throw CommandError("--html needs --report (the JSON report)");
+  // Test set: float accuracy before any fine-tuning, int8 accuracy after the export.
+  std::optional<train::Tensor> tx, ty;
+  double float_acc = -1, int8_acc = -1;
+  if (!o.test.empty()) {
+    if (o.test_labels.empty()) throw CommandError("--test needs --test-labels");
+    if (s16) throw CommandError("--test covers int8 models only");
+    tx = data::LoadArray(o.test, &err);
+    if (!tx || !data::ShapeRows(&*tx, m->input_shape(), o.test, &err)) throw CommandError(err);
+    ty = data::LoadArray(o.test_labels, &err);
+    if (!ty) throw CommandError(err);
+    if (ty->shape[0] != tx->shape[0])
+      throw CommandError(o.test_labels + ": " + std::to_string(ty->shape[0]) + " labels for " +
+                         std::to_string(tx->shape[0]) + " rows in " + o.test);
+    if (m->loss() != train::Loss::kSparseCategoricalCrossentropy && ty->shape.size() == 1)
+      ty->shape = {ty->shape[0], 1};
+    if (!train::CheckData(*m, *tx, *ty, &err)) throw CommandError(o.test + ": " + err);
+    float_acc = train::Accuracy(m->loss(), m->Predict(*tx), *ty);
+  }
   auto q = o.qat ? FineTune(o, *m, *x, rep) : compress::Quantize(*m, rep, bits, &err);
   if (!q) throw CommandError(o.weights + ": " + err);
   if (!o.report.empty()) {
@@ -83,7 +104,7 @@ void Quantize(const QuantizeOptions& o) {
       h << host::QuantReportHtml(*r);
       if (!h) throw CommandError(o.html + ": cannot write");
     }
-    for (int w : r->worst) {
+    for (int w : o.json ? std::vector<int>() : r->worst) {
       const auto& l = r->layers[w];
       std::printf("report: %s (%s) SQNR %.1f dB, %.1f dB lost here: %s\n", l.tensor.c_str(),
                   l.layers.c_str(), l.sqnr_db, l.sqnr_drop_db, l.suggestion.c_str());
@@ -94,6 +115,21 @@ void Quantize(const QuantizeOptions& o) {
   auto check = host::LoadedModel::FromBytes(bytes.data(), bytes.size(), &err, 16u << 20);
   if (!check) throw CommandError("internal error: the written model does not load: " + err);
   if (!host::WriteFile(o.out, bytes.data(), bytes.size(), &err)) throw CommandError(err);
+  if (tx) {
+    auto r = compress::RunInt8(bytes, *tx, &err);
+    if (!r) throw CommandError(o.out + ": " + err);
+    int8_acc = train::Accuracy(m->loss(), r->dequantized, *ty);
+  }
+  if (o.json) {
+    nlohmann::json j{{"output", o.out}, {"bytes", bytes.size()}, {"ops", q->model.ops.size()},
+                     {"arena_bytes", check->interpreter().arena_used_bytes()}, {"qat", o.qat}};
+    if (tx) j["float_accuracy"] = float_acc, j["int8_accuracy"] = int8_acc, j["test_rows"] = tx->shape[0];
+    std::printf("%s\n", j.dump().c_str());
+    return;
+  }
+  if (tx)
+    std::printf("test %s: float accuracy %.4f (before quantization), int8 accuracy %.4f (mote runtime)\n",
+                o.test.c_str(), float_acc, int8_acc);
   const char* dt = s16 ? "int16" : "int8";
   std::printf("wrote %s: %zu bytes, %zu ops, arena %zu bytes; input %s scale=%g zero_point=%d, "
               "output %s scale=%g zero_point=%d (%s %zu rows of %s)\n",
@@ -143,6 +179,9 @@ void AddQuantize(CLI::App& app) {
   cmd->add_option("--save-weights", o->save_weights, "with --qat: write the fine-tuned float weights");
   cmd->add_option("--report", o->report, "write the per-layer quantization report (JSON)");
   cmd->add_option("--html", o->html, "with --report: also a self-contained HTML page");
+  cmd->add_option("--test", o->test, "test inputs: print float and int8 accuracy (int8 run by mote's runtime)");
+  cmd->add_option("--test-labels", o->test_labels, "test targets for --test");
+  cmd->add_flag("--json", o->json, "print one JSON line (bytes, arena, accuracies) instead of text");
   cmd->callback([o] { Quantize(*o); });
 }
 
