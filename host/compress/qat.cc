@@ -17,14 +17,22 @@ float FakeQuantValue(float x, const QuantParams& q) {
   return (v - static_cast<float>(q.zero_point)) * q.scale;
 }
 
-void FakeQuantTensor(const QuantParams& q, std::vector<float>* x, std::vector<uint8_t>* mask) {
+void FakeQuantTensor(const QuantParams& q, std::vector<float>* x, std::vector<uint8_t>* mask,
+                     bool pool_rounding) {
   const float lo = (-128.0f - static_cast<float>(q.zero_point)) * q.scale;
   const float hi = (127.0f - static_cast<float>(q.zero_point)) * q.scale;
   if (mask) mask->resize(x->size());
   for (size_t i = 0; i < x->size(); ++i) {
     float& v = (*x)[i];
     if (mask) (*mask)[i] = v >= lo && v <= hi;
-    v = FakeQuantValue(v, q);
+    if (pool_rounding) {
+      // TFLM's int8 average pool rounds the mean of the raw int8 values
+      // (zero point included) half away from zero.
+      const float zp = static_cast<float>(q.zero_point);
+      v = (std::clamp(std::round(v / q.scale + zp), -128.0f, 127.0f) - zp) * q.scale;
+    } else {
+      v = FakeQuantValue(v, q);
+    }
   }
 }
 
@@ -274,7 +282,7 @@ void QatTrainer::ForwardAll(const Tensor& x, bool training, float decay) {
         p.max = decay * p.max + (1.0f - decay) * hi;
       }
     }
-    FakeQuantTensor(PointParams(p, true), &t->data, mask);
+    FakeQuantTensor(PointParams(p, true), &t->data, mask, p.share >= 0);
   };
   Tensor cur = x;
   quantize(points_[0], &cur, nullptr);

@@ -94,7 +94,10 @@ class QatTrainer {
 // Fake quantization of one value: (clamp(round(x / s) + zp, -128, 127) - zp) * s.
 float FakeQuantValue(float x, const QuantParams& q);
 // In place over a tensor; mask[i] = 1 where x was inside the range (STE).
-void FakeQuantTensor(const QuantParams& q, std::vector<float>* x, std::vector<uint8_t>* mask);
+// pool_rounding: round(x / s + zp) instead of round(x / s) + zp, as TFLM's
+// int8 average pool rounds the mean of raw int8 values (differs on halves).
+void FakeQuantTensor(const QuantParams& q, std::vector<float>* x, std::vector<uint8_t>* mask,
+                     bool pool_rounding = false);
 // Symmetric int8 weights as the exporter: scale max|w| / 127 per channel
 // (channel = index % channels) or per tensor; w replaced by q * scale.
 // Returns the scales.

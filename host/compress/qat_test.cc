@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <gtest/gtest.h>
 
@@ -127,7 +128,8 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes) {
     EXPECT_LE(std::fabs(p.data[i] - run->dequantized.data[i]), q->output.scale * 1.01f) << i;
     exact += p.data[i] == run->dequantized.data[i];
   }
-  EXPECT_GE(exact, static_cast<int>(p.data.size() * 0.8)) << "most outputs should agree exactly";
+  EXPECT_GE(exact, static_cast<int>(p.data.size() * 0.9)) << "most outputs should agree exactly";
+  std::printf("QAT forward vs int8: %d of %zu outputs byte-equal, the rest within 1 LSB\n", exact, p.data.size());
 }
 
 TEST(Qat, ForwardMatchesInt8ModelConv1DBatchNormSigmoid) {
