@@ -3,7 +3,7 @@
 (float, TFLite-converter PTQ, tfmot.quantization.keras.quantize_model QAT)
 on the same data and architecture, in one run, JSON out.
 
-  bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5]
+  bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5] [--seeds 3]
 
 Tasks:
   digits   scikit-learn's 8x8 digits (1,797 images, pixels / 16), split
@@ -11,7 +11,9 @@ Tasks:
            Conv2D(16,3)+BN+ReLU, MaxPool 2, Conv2D(32,3)+ReLU, Flatten,
            Dense(10) softmax.
   anomaly  `mote data synth-anomaly --n 2000 --seed 1`: first 1600 train,
-           last 400 test; examples/anomaly/model.json's layers.
+           last 400 test; examples/anomaly/model.json's layers (Keras: the
+           same maths as Conv2D (1,3) on [1, 64, 1], since TFMOT 0.8 cannot
+           quantize Conv1D).
 Both tools: Adam, same epochs and batch size, no validation split; PTQ
 calibrates on the first 100 training rows; QAT fine-tunes the float model
 for --qat-epochs epochs at lr 1e-4. int8 accuracy: mote's runtime for mote
@@ -69,9 +71,11 @@ def keras_model(tf, task):
             L.Conv2D(16, 3, padding="same", use_bias=False), L.BatchNormalization(), L.ReLU(),
             L.MaxPooling2D(2), L.Conv2D(32, 3, activation="relu"), L.Flatten(),
             L.Dense(10, activation="softmax")])
+    # TFMOT 0.8 cannot quantize Conv1D: the same maths as Conv2D on [1, 64, 1]
+    # (which is also how both converters lower Conv1D to CONV_2D).
     return tf.keras.Sequential([
-        tf.keras.Input((64, 1)), L.Conv1D(8, 3, activation="relu"), L.MaxPooling1D(2),
-        L.Conv1D(8, 3, activation="relu"), L.GlobalAveragePooling1D(),
+        tf.keras.Input((1, 64, 1)), L.Conv2D(8, (1, 3), activation="relu"), L.MaxPooling2D((1, 2)),
+        L.Conv2D(8, (1, 3), activation="relu"), L.GlobalAveragePooling2D(),
         L.Dense(1, activation="sigmoid")])
 
 
@@ -103,11 +107,13 @@ def tflite_int8(tf, model, xtr, xte, yte, task):
     return accuracy(task, np.array(out), yte), len(tfl)
 
 
-def keras_run(task, data, a):
+def keras_run(task, data, a, seed):
     import tensorflow as tf
     import tensorflow_model_optimization as tfmot
     xtr, ytr, xte, yte = data
-    tf.keras.utils.set_random_seed(1)
+    if task == "anomaly":
+        xtr, xte = xtr.reshape(-1, 1, 64, 1), xte.reshape(-1, 1, 64, 1)
+    tf.keras.utils.set_random_seed(seed)
     m = keras_model(tf, task)
     loss = "sparse_categorical_crossentropy" if task == "digits" else "binary_crossentropy"
     m.compile(optimizer=tf.keras.optimizers.Adam(a.lr), loss=loss, metrics=["accuracy"])
@@ -126,7 +132,7 @@ def keras_run(task, data, a):
     return r
 
 
-def mote_run(task, data, a, tmp):
+def mote_run(task, data, a, tmp, seed):
     xtr, ytr, xte, yte = data
     p = lambda n: os.path.join(tmp, f"{task}_{n}")  # noqa: E731
     for n, v in (("xtr.npy", xtr), ("ytr.npy", ytr), ("xte.npy", xte), ("yte.npy", yte)):
@@ -142,7 +148,7 @@ def mote_run(task, data, a, tmp):
     json.dump(spec, open(p("model.json"), "w"))
     t0 = time.perf_counter()
     subprocess.run([a.mote, "train", "-m", p("model.json"), "-d", p("xtr.npy"), "-l", p("ytr.npy"),
-                    "-o", p("float.bin")], check=True, capture_output=True)
+                    "-o", p("float.bin"), "--seed", str(seed)], check=True, capture_output=True)
     train_s = time.perf_counter() - t0
     test = ["--test", p("xte.npy"), "--test-labels", p("yte.npy"), "--json"]
     ptq = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-o",
@@ -166,15 +172,24 @@ def main():
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--qat-epochs", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=1, help="mean over seeds 1..N (weights, shuffling)")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for task in a.tasks.split(","):
             data = digits_data() if task == "digits" else anomaly_data(a.mote, tmp)
-            m = mote_run(task, data, a, tmp)
-            k = keras_run(task, data, a)
+            ms, ks = [], []
+            for seed in range(1, a.seeds + 1):
+                ms.append(mote_run(task, data, a, tmp, seed))
+                print(task, seed, "mote", json.dumps(ms[-1]), file=sys.stderr, flush=True)
+                ks.append(keras_run(task, data, a, seed))
+                print(task, seed, "keras", json.dumps(ks[-1]), file=sys.stderr, flush=True)
+            m = {k: float(np.mean([r[k] for r in ms])) for k in ms[0]}
+            k = {key: float(np.mean([r[key] for r in ks])) for key in ks[0]}
+            m["per_seed_qat_acc"] = [r["qat_acc"] for r in ms]
+            k["per_seed_qat_acc"] = [r["qat_acc"] for r in ks]
             rows.append(dict(task=task, train_rows=len(data[0]), test_rows=len(data[2]),
-                             epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,
+                             seeds=a.seeds, epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,
                              mote_qat_minus_float_points=100 * (m["qat_acc"] - m["float_acc"]),
                              mote_ptq_minus_tfmot_ptq_points=100 * (m["ptq_acc"] - k["ptq_acc"]),
                              mote_qat_minus_tfmot_qat_points=100 * (m["qat_acc"] - k["qat_acc"])))
