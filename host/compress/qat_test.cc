@@ -88,6 +88,64 @@ TEST(Qat, StraightThroughGradientOfDense) {
   EXPECT_NEAR(grad(4.0f), 2.0 / 3 * fq(4 * xq) * xq, 1e-9);  // only row 1 counts
 }
 
+// Dense + BatchNormalization: the fold w' = w g / sqrt(v + eps),
+// b' = (0 - mean) g / sqrt(v + eps) + beta, and the chain rule back to w,
+// gamma and beta, written out here independently of qat.cc.
+TEST(Qat, BatchNormFoldGradients) {
+  std::string err;
+  auto m = train::Sequential::FromJson(
+      {{"input_shape", {1}}, {"loss", "mse"},
+       {"layers", {{{"type", "Dense"}, {"units", 1}, {"use_bias", false}},
+                   {{"type", "BatchNormalization"}}}}},
+      1, &err);
+  ASSERT_TRUE(m) << err;
+  auto& layers = m->layers();
+  layers[0]->params()[0].value = {0.8f};
+  const float g = 1.5f, beta = 0.1f, mean = 0.2f, var = 0.5f;
+  const float eps = layers[1]->Config()["epsilon"].get<float>();
+  for (auto& p : layers[1]->params()) {
+    if (p.name == "gamma") p.value = {g};
+    if (p.name == "beta") p.value = {beta};
+    if (p.name == "moving_mean") p.value = {mean};
+    if (p.name == "moving_variance") p.value = {var};
+  }
+  Tensor cal({2, 1});
+  cal.data = {-1.0f, 1.0f};
+  auto qat = QatTrainer::Create(*m, cal, &err);
+  ASSERT_TRUE(qat) << err;
+  Tensor x({4, 1}), y({4, 1});
+  x.data = {0.9f, -0.3f, 0.05f, -1.0f};
+  y.data = {1.0f, 0.0f, -0.5f, 0.2f};
+  qat->ForwardBackward(x, y, 1.0f);  // ranges frozen at the calibration
+  const float inv = 1.0f / std::sqrt(var + eps);
+  const float wf = 0.8f * g * inv, bf = (0.0f - mean) * g * inv + beta;  // one weight: int8 exact
+  auto asym = [](float lo, float hi) {  // TFLite's asymmetric int8 parameters, by hand
+    lo = std::min(lo, 0.0f), hi = std::max(hi, 0.0f);
+    const float s = (hi - lo) / 255;
+    return std::make_pair(s, std::round(-128 - lo / s));
+  };
+  const auto [si, zi] = asym(-1.0f, 1.0f);
+  const auto [so, zo] = asym(-wf + bf, wf + bf);  // calibration outputs at x = -1, 1
+  auto fq = [](float v, float s, float z) { return (std::clamp(std::round(v / s) + z, -128.0f, 127.0f) - z) * s; };
+  double dw = 0, db = 0;
+  for (int i = 0; i < 4; ++i) {
+    const float xq = fq(x.data[i], si, zi), out = xq * wf + bf;
+    if (out < (-128 - zo) * so || out > (127 - zo) * so) continue;  // clipped: no gradient
+    const double d = 2.0 / 4 * (fq(out, so, zo) - y.data[i]);
+    dw += d * xq;
+    db += d;
+  }
+  const auto& bn = layers[1]->params();
+  EXPECT_NEAR(layers[0]->params()[0].grad[0], dw * g * inv, 1e-5);
+  for (const auto& p : bn) {
+    if (p.name == "gamma") EXPECT_NEAR(p.grad[0], (dw * 0.8 + db * (0.0 - mean)) * inv, 1e-5);
+    if (p.name == "beta") EXPECT_NEAR(p.grad[0], db, 1e-5);
+  }
+  // BN statistics stay frozen; the weights are restored after the step.
+  EXPECT_EQ(layers[0]->params()[0].value[0], 0.8f);
+  EXPECT_EQ(layers[1]->FindParam("moving_mean")->value[0], mean);
+}
+
 Tensor RandomData(int n, train::Shape shape, uint64_t seed) {
   shape.insert(shape.begin(), n);
   Tensor t(shape);
@@ -119,6 +177,16 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes) {
   qat->Fit(x, y, o);
   auto q = qat->Export(&err);
   ASSERT_TRUE(q) << err;
+  // The export uses the ranges learned in training, not a fresh calibration.
+  const auto learned = qat->Ranges();
+  const QuantParams in_q = ChooseInt8Params(learned[0].min, learned[0].max);
+  EXPECT_EQ(q->input.scale, in_q.scale);
+  EXPECT_EQ(q->input.zero_point, in_q.zero_point);
+  const auto fresh = CalibrateRanges(*m, x);
+  bool moved = false;
+  for (size_t i = 1; i < learned.size(); ++i)
+    moved |= learned[i].max != 0 && learned[i].max != fresh[i].max;
+  EXPECT_TRUE(moved) << "the EMA ranges should differ from a min/max calibration";
   auto run = RunInt8(host::WriteTflite(q->model), x, &err);
   ASSERT_TRUE(run) << err;
   const Tensor p = qat->Predict(x);
