@@ -64,6 +64,7 @@ class QatTrainer {
                                             std::string* err);
   ~QatTrainer();
   // QAT epochs over (x, y): the targets as for Sequential::Fit.
+  // REQUIRES: x and y have the same number of rows, checked by train::CheckData.
   train::History Fit(const train::Tensor& x, const train::Tensor& y, const QatOptions& o);
   // Fake-quantized forward in inference mode (ranges frozen).
   train::Tensor Predict(const train::Tensor& x, int batch_size = 256);
