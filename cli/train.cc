@@ -7,7 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "host/compress/qat.h"
 #include "host/data/dataset.h"
+#include "host/io/file.h"
+#include "host/io/tflite_writer.h"
 #include "host/train/metrics.h"
 #include "host/train/model.h"
 #include "host/train/parallel.h"
@@ -23,6 +26,9 @@ struct TrainOptions {
   int threads = 2, epochs = 0;
   float lr = 0;
   bool json = false;
+  bool qat = false;
+  int qat_after = 0;  // float epochs before QAT
+  std::string int8_out;
 };
 
 void Train(const TrainOptions& o) {
@@ -72,7 +78,50 @@ void Train(const TrainOptions& o) {
       std::fprintf(tty ? stderr : stdout, " val_loss %.4f val_acc %.4f", e.val_loss, e.val_accuracy);
     std::fprintf(tty ? stderr : stdout, " lr %.2g%s", e.lr, tty ? "" : "\n");
   };
-  const train::History h = m->Fit(*x, *y, fit);
+  if (!o.qat && (!o.int8_out.empty() || o.qat_after > 0))
+    throw CommandError("--int8 and --qat-after need --qat (for post-training quantization use "
+                       "`mote quantize`)");
+  if (o.qat && o.qat_after >= fit.epochs)
+    throw CommandError("--qat-after " + std::to_string(o.qat_after) + " leaves no QAT epoch of " +
+                       std::to_string(fit.epochs));
+  const int total_epochs = fit.epochs;
+  train::History h;
+  if (!o.qat || o.qat_after > 0) {
+    if (o.qat) fit.epochs = o.qat_after;
+    h = m->Fit(*x, *y, fit);
+  }
+  if (o.qat) {
+    // QAT: the remaining epochs with fake quantization, ranges from the data.
+    const size_t n_cal = std::min<size_t>(x->shape[0], 1000);
+    auto qat = compress::QatTrainer::Create(*m, data::Rows(*x, 0, n_cal), &err);
+    if (!qat) throw CommandError(o.model + ": cannot quantize: " + err);
+    compress::QatOptions qo;
+    qo.epochs = total_epochs - o.qat_after;
+    qo.batch_size = fit.batch_size;
+    qo.validation_split = fit.validation_split;
+    qo.optimizer = fit.optimizer;
+    qo.seed = o.seed;
+    const int offset = o.qat_after;
+    fit.epochs = total_epochs;
+    qo.on_epoch = [&](const train::EpochLog& e) {
+      train::EpochLog shifted = e;
+      shifted.epoch += offset;
+      fit.on_epoch(shifted);
+    };
+    const train::History hq = qat->Fit(*x, *y, qo);
+    for (auto e : hq.epochs) {
+      e.epoch += offset;
+      h.epochs.push_back(e);
+    }
+    h.best_epoch = total_epochs;
+    if (!o.int8_out.empty()) {
+      auto q = qat->Export(&err);
+      if (!q) throw CommandError(o.model + ": " + err);
+      const std::vector<uint8_t> bytes = host::WriteTflite(q->model);
+      if (!host::WriteFile(o.int8_out, bytes.data(), bytes.size(), &err)) throw CommandError(err);
+      if (!o.json) std::printf("wrote %s: %zu bytes (int8, QAT ranges)\n", o.int8_out.c_str(), bytes.size());
+    }
+  }
   if (tty) std::fprintf(stderr, "\n");
   if (!m->Save(o.out, &err)) throw CommandError(err);
 
@@ -165,7 +214,12 @@ void AddTrain(CLI::App& app) {
   auto o = std::make_shared<TrainOptions>();
   auto* cmd = app.add_subcommand(
       "train", "Train a model described in JSON (examples/anomaly/model.json) on .npy or\n"
-               ".csv data; writes the float weights file (model JSON + float32 weights).");
+               ".csv data; writes the float weights file (model JSON + float32 weights).\n"
+               "--qat trains with int8 fake quantization (all epochs, or after --qat-after N\n"
+               "float epochs) and --int8 writes the int8 model with the learned ranges. Examples:\n"
+               "  mote train -m examples/anomaly/model.json -d x.npy -l y.npy -o model.bin\n"
+               "  mote train -m model.json -d x.npy -l y.npy --epochs 20 --qat --qat-after 15 \\\n"
+               "      -o model_qat.bin --int8 model_int8.tflite");
   cmd->add_option("--model,-m", o->model, "model JSON: input_shape, layers, loss, optimizer, fit")->required();
   cmd->add_option("--data,-d", o->data, "inputs (.npy or .csv), one row per example")->required();
   cmd->add_option("--labels,-l", o->labels, "targets (.npy or .csv)")->required();
@@ -176,6 +230,12 @@ void AddTrain(CLI::App& app) {
   cmd->add_option("--epochs", o->epochs, "override fit.epochs")->check(CLI::Range(1, 1000000));
   cmd->add_option("--lr", o->lr, "override the optimizer's learning rate");
   cmd->add_flag("--json", o->json, "one JSON line per epoch on stdout");
+  cmd->add_flag("--qat", o->qat,
+                "quantization-aware training: fake-quantize weights (BatchNorm folded) and\n"
+                "activations as the int8 export computes them (docs/quantization.md)");
+  cmd->add_option("--qat-after", o->qat_after, "with --qat: train N float epochs first (default 0)")
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_option("--int8", o->int8_out, "with --qat: also write the int8 .tflite with the QAT ranges");
   cmd->callback([o] { Train(*o); });
 }
 

@@ -329,3 +329,11 @@ add_test(NAME oracle_prune_schedule
                  --mote $<TARGET_FILE:mote>)
 set_tests_properties(oracle_prune_schedule PROPERTIES LABELS oracle TIMEOUT 600)
 # ---- end pruning -------------------------------------------------------------------
+# ---- quantization-aware training ------------------------------------------------
+# int8 models exported after QAT (mote quantize --qat, mote train --qat with a
+# folded BatchNorm) give the same bytes in mote's runtime and the pip TFLM.
+add_test(NAME oracle_qat_tflm
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/qat_tflm_oracle.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_qat_tflm PROPERTIES LABELS oracle TIMEOUT 600)
+# ---- end quantization-aware training ---------------------------------------------

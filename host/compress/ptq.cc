@@ -431,17 +431,10 @@ std::optional<QuantizedModel> QuantizeInt8(train::Sequential& m, const Tensor& r
   return Quantize(m, rep, ActivationBits::kInt8, err);
 }
 
-std::optional<QuantizedModel> Quantize(train::Sequential& m, const Tensor& rep, ActivationBits bits,
-                                       std::string* err) {
+std::vector<ActivationRange> CalibrateRanges(train::Sequential& m, const Tensor& rep) {
   auto& layers = m.layers();
-  const bool s16 = bits == ActivationBits::kInt16;
-  if (rep.shape.empty() || rep.shape[0] < 1) {
-    *err = "the representative dataset is empty";
-    return std::nullopt;
-  }
-  // Calibration: ranges_[0] is the input, ranges_[i + 1] layer i's output.
   std::vector<Range> ranges(layers.size() + 1);
-  const int n = rep.shape[0];
+  const int n = rep.shape.empty() ? 0 : rep.shape[0];
   const size_t per = rep.per_item();
   for (int b = 0; b < n; b += 64) {
     const int e = std::min(n, b + 64);
@@ -457,14 +450,48 @@ std::optional<QuantizedModel> Quantize(train::Sequential& m, const Tensor& rep, 
       std::swap(cur, next);
     }
   }
+  std::vector<ActivationRange> out(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i) out[i] = {ranges[i].min, ranges[i].max};
+  return out;
+}
+
+std::optional<QuantizedModel> QuantizeWithRanges(train::Sequential& m,
+                                                 const std::vector<ActivationRange>& ranges,
+                                                 ActivationBits bits, const std::string& how,
+                                                 std::string* err) {
+  const bool s16 = bits == ActivationBits::kInt16;
+  if (ranges.size() != m.layers().size() + 1) {
+    *err = "internal error: " + std::to_string(ranges.size()) + " activation ranges for " +
+           std::to_string(m.layers().size()) + " layers";
+    return std::nullopt;
+  }
+  std::vector<Range> r(ranges.size());
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (!std::isfinite(ranges[i].min) || !std::isfinite(ranges[i].max)) {
+      *err = "activation range " + std::to_string(i) + " is not finite";
+      return std::nullopt;
+    }
+    r[i].min = ranges[i].min;
+    r[i].max = ranges[i].max;
+  }
   QuantizedModel out;
-  Lowering lower(m, std::move(ranges), s16);
+  Lowering lower(m, std::move(r), s16);
   if (!lower.Run(&out, err)) return std::nullopt;
   out.model.description = std::string(s16 ? "mote 16x8 (int16 activations, int8 weights; " :
-                                            "mote int8 (") +
-                          "post-training quantization, " + std::to_string(n) +
-                          " calibration samples)";
+                                            "mote int8 (") + how + ")";
   return out;
+}
+
+std::optional<QuantizedModel> Quantize(train::Sequential& m, const Tensor& rep, ActivationBits bits,
+                                       std::string* err) {
+  if (rep.shape.empty() || rep.shape[0] < 1) {
+    *err = "the representative dataset is empty";
+    return std::nullopt;
+  }
+  const int n = rep.shape[0];
+  return QuantizeWithRanges(m, CalibrateRanges(m, rep), bits,
+                            "post-training quantization, " + std::to_string(n) + " calibration samples",
+                            err);
 }
 
 }  // namespace mote::compress

@@ -32,6 +32,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/io/tflite_writer.h"
 #include "host/train/model.h"
@@ -62,6 +63,22 @@ std::optional<QuantizedModel> QuantizeInt8(train::Sequential& m, const train::Te
 enum class ActivationBits { kInt8, kInt16 };
 std::optional<QuantizedModel> Quantize(train::Sequential& m, const train::Tensor& representative,
                                        ActivationBits bits, std::string* err);
+
+// Activation ranges: ranges[0] is the model input, ranges[i + 1] the output of
+// layer i (float forward, inference mode). CalibrateRanges gives the min/max
+// over the representative set (what Quantize uses); QuantizeWithRanges lowers
+// the model with ranges chosen elsewhere (QAT's moving averages). Only the
+// entries the lowering reads matter: the input, the last layer of each
+// Conv/Dense[+BN][+ReLU] group, standalone ReLUs. `how` goes into the model
+// description ("post-training quantization, 100 calibration samples").
+struct ActivationRange {
+  float min = 0.0f, max = 0.0f;
+};
+std::vector<ActivationRange> CalibrateRanges(train::Sequential& m, const train::Tensor& representative);
+std::optional<QuantizedModel> QuantizeWithRanges(train::Sequential& m,
+                                                 const std::vector<ActivationRange>& ranges,
+                                                 ActivationBits bits, const std::string& how,
+                                                 std::string* err);
 
 // Asymmetric int8 parameters for a float range (widened to include 0).
 QuantParams ChooseInt8Params(float min, float max);

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Side by side, QAT part: mote (train, PTQ, QAT) against Keras + TFMOT
+(float, TFLite-converter PTQ, tfmot.quantization.keras.quantize_model QAT)
+on the same data and architecture, in one run, JSON out.
+
+  bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5] [--seeds 3]
+
+Tasks:
+  digits   scikit-learn's 8x8 digits (1,797 images, pixels / 16), split
+           train_test_split(test_size=0.2, random_state=0, stratify=y);
+           Conv2D(16,3)+BN+ReLU, MaxPool 2, Conv2D(32,3)+ReLU, Flatten,
+           Dense(10) softmax.
+  anomaly  `mote data synth-anomaly --n 2000 --seed 1`: first 1600 train,
+           last 400 test; examples/anomaly/model.json's layers (Keras: the
+           same maths as Conv2D (1,3) on [1, 64, 1], since TFMOT 0.8 cannot
+           quantize Conv1D).
+Both tools: Adam, same epochs and batch size, no validation split; PTQ
+calibrates on the first 100 training rows; QAT fine-tunes the float model
+for --qat-epochs epochs at lr 1e-4. int8 accuracy: mote's runtime for mote
+(`mote quantize --test`), tf.lite.Interpreter for TFLite. Needs scikit-learn,
+tensorflow-model-optimization and tf_keras (TF_USE_LEGACY_KERAS=1 is set here:
+TFMOT 0.8 does not support Keras 3).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
+import numpy as np  # noqa: E402
+
+DIGITS_LAYERS = [
+    {"type": "Conv2D", "filters": 16, "kernel_size": 3, "padding": "same", "use_bias": False},
+    {"type": "BatchNormalization"},
+    {"type": "ReLU"},
+    {"type": "MaxPooling2D", "pool_size": 2},
+    {"type": "Conv2D", "filters": 32, "kernel_size": 3, "activation": "relu"},
+    {"type": "Flatten"},
+    {"type": "Dense", "units": 10, "activation": "softmax"},
+]
+
+
+def digits_data():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    d = load_digits()
+    x = (d.images / 16.0).astype(np.float32)[..., None]
+    y = d.target.astype(np.int32)
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=0, stratify=y)
+    return xtr, ytr, xte, yte
+
+
+def anomaly_data(mote, tmp):
+    f = os.path.join(tmp, "anomaly.npy")
+    subprocess.run([mote, "data", "synth-anomaly", "--n", "2000", "--length", "64", "--seed", "1",
+                    "-o", f], check=True, capture_output=True)
+    x = np.load(f).astype(np.float32)
+    y = np.load(f.replace(".npy", "_labels.npy")).astype(np.int32)
+    return x[:1600], y[:1600], x[1600:], y[1600:]
+
+
+def keras_model(tf, task):
+    L = tf.keras.layers
+    if task == "digits":
+        return tf.keras.Sequential([
+            tf.keras.Input((8, 8, 1)),
+            L.Conv2D(16, 3, padding="same", use_bias=False), L.BatchNormalization(), L.ReLU(),
+            L.MaxPooling2D(2), L.Conv2D(32, 3, activation="relu"), L.Flatten(),
+            L.Dense(10, activation="softmax")])
+    # TFMOT 0.8 cannot quantize Conv1D: the same maths as Conv2D on [1, 64, 1]
+    # (which is also how both converters lower Conv1D to CONV_2D).
+    return tf.keras.Sequential([
+        tf.keras.Input((1, 64, 1)), L.Conv2D(8, (1, 3), activation="relu"), L.MaxPooling2D((1, 2)),
+        L.Conv2D(8, (1, 3), activation="relu"), L.GlobalAveragePooling2D(),
+        L.Dense(1, activation="sigmoid")])
+
+
+def accuracy(task, p, y):
+    if task == "digits":
+        return float((p.argmax(axis=1) == y).mean())
+    return float(((p.reshape(-1) > 0.5).astype(int) == y).mean())
+
+
+def tflite_int8(tf, model, xtr, xte, yte, task):
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = lambda: ([xtr[i:i + 1]] for i in range(100))
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = tf.int8
+    conv.inference_output_type = tf.int8
+    tfl = conv.convert()
+    it = tf.lite.Interpreter(model_content=tfl,
+                             experimental_op_resolver_type=tf.lite.experimental.OpResolverType.BUILTIN_REF)
+    it.allocate_tensors()
+    i, o = it.get_input_details()[0], it.get_output_details()[0]
+    s, z = i["quantization"]
+    os_, oz = o["quantization"]
+    out = []
+    for w in xte:
+        it.set_tensor(i["index"], np.clip(np.round(w / s) + z, -128, 127).astype(np.int8)[None])
+        it.invoke()
+        out.append((it.get_tensor(o["index"]).reshape(-1).astype(np.float32) - oz) * os_)
+    return accuracy(task, np.array(out), yte), len(tfl)
+
+
+def keras_run(task, data, a, seed):
+    import tensorflow as tf
+    import tensorflow_model_optimization as tfmot
+    xtr, ytr, xte, yte = data
+    if task == "anomaly":
+        xtr, xte = xtr.reshape(-1, 1, 64, 1), xte.reshape(-1, 1, 64, 1)
+    tf.keras.utils.set_random_seed(seed)
+    m = keras_model(tf, task)
+    loss = "sparse_categorical_crossentropy" if task == "digits" else "binary_crossentropy"
+    m.compile(optimizer=tf.keras.optimizers.Adam(a.lr), loss=loss, metrics=["accuracy"])
+    t0 = time.perf_counter()
+    m.fit(xtr, ytr, epochs=a.epochs, batch_size=32, verbose=0)
+    train_s = time.perf_counter() - t0
+    r = dict(float_acc=accuracy(task, m.predict(xte, verbose=0), yte), train_s=train_s)
+    r["ptq_acc"], r["ptq_bytes"] = tflite_int8(tf, m, xtr, xte, yte, task)
+    q = tfmot.quantization.keras.quantize_model(m)
+    q.compile(optimizer=tf.keras.optimizers.Adam(1e-4), loss=loss, metrics=["accuracy"])
+    t0 = time.perf_counter()
+    q.fit(xtr, ytr, epochs=a.qat_epochs, batch_size=32, verbose=0)
+    r["qat_s"] = time.perf_counter() - t0
+    r["qat_float_acc"] = accuracy(task, q.predict(xte, verbose=0), yte)
+    r["qat_acc"], r["qat_bytes"] = tflite_int8(tf, q, xtr, xte, yte, task)
+    return r
+
+
+def mote_run(task, data, a, tmp, seed):
+    xtr, ytr, xte, yte = data
+    p = lambda n: os.path.join(tmp, f"{task}_{n}")  # noqa: E731
+    for n, v in (("xtr.npy", xtr), ("ytr.npy", ytr), ("xte.npy", xte), ("yte.npy", yte)):
+        np.save(p(n), v)
+    if task == "digits":
+        spec = {"input_shape": [8, 8, 1], "layers": DIGITS_LAYERS, "loss": "sparse_categorical_crossentropy"}
+    else:
+        src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        spec = json.load(open(os.path.join(src, "examples/anomaly/model.json")))
+        spec.pop("fit", None)
+    spec["optimizer"] = {"type": "adam", "learning_rate": a.lr}
+    spec["fit"] = {"epochs": a.epochs, "batch_size": 32}
+    json.dump(spec, open(p("model.json"), "w"))
+    t0 = time.perf_counter()
+    subprocess.run([a.mote, "train", "-m", p("model.json"), "-d", p("xtr.npy"), "-l", p("ytr.npy"),
+                    "-o", p("float.bin"), "--seed", str(seed)], check=True, capture_output=True)
+    train_s = time.perf_counter() - t0
+    test = ["--test", p("xte.npy"), "--test-labels", p("yte.npy"), "--json"]
+    ptq = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-o",
+                                     p("ptq.tflite")] + test, check=True, capture_output=True,
+                                    text=True).stdout)
+    t0 = time.perf_counter()
+    qat = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
+                                     p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs), "-o",
+                                     p("qat.tflite")] + test, check=True, capture_output=True,
+                                    text=True).stdout)
+    qat_s = time.perf_counter() - t0
+    return dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
+                ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
+                qat_s=qat_s)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mote", default="build/mote")
+    ap.add_argument("--tasks", default="digits,anomaly")
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--qat-epochs", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=1, help="mean over seeds 1..N (weights, shuffling)")
+    a = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for task in a.tasks.split(","):
+            data = digits_data() if task == "digits" else anomaly_data(a.mote, tmp)
+            ms, ks = [], []
+            for seed in range(1, a.seeds + 1):
+                ms.append(mote_run(task, data, a, tmp, seed))
+                print(task, seed, "mote", json.dumps(ms[-1]), file=sys.stderr, flush=True)
+                ks.append(keras_run(task, data, a, seed))
+                print(task, seed, "keras", json.dumps(ks[-1]), file=sys.stderr, flush=True)
+            m = {k: float(np.mean([r[k] for r in ms])) for k in ms[0]}
+            k = {key: float(np.mean([r[key] for r in ks])) for key in ks[0]}
+            m["per_seed_qat_acc"] = [r["qat_acc"] for r in ms]
+            k["per_seed_qat_acc"] = [r["qat_acc"] for r in ks]
+            rows.append(dict(task=task, train_rows=len(data[0]), test_rows=len(data[2]),
+                             seeds=a.seeds, epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,
+                             mote_qat_minus_float_points=100 * (m["qat_acc"] - m["float_acc"]),
+                             mote_ptq_minus_tfmot_ptq_points=100 * (m["ptq_acc"] - k["ptq_acc"]),
+                             mote_qat_minus_tfmot_qat_points=100 * (m["qat_acc"] - k["qat_acc"])))
+    print(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

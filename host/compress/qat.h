@@ -1,0 +1,109 @@
+// Quantization-aware training (QAT) of a Sequential model, for the int8
+// export of host/compress/ptq.h.
+//
+// The training forward pass computes what the int8 graph will compute, in
+// float ("fake quantization"), so the weights learn to live with the rounding:
+//   - weights: each Conv/Dense with a BatchNormalization right after it uses
+//     the folded kernel w * gamma / sqrt(var + eps) and bias
+//     (b - mean) * gamma / sqrt(var + eps) + beta, exactly as the exporter
+//     folds it (BN statistics are frozen at their moving averages during QAT;
+//     gamma and beta still train through the fold). The folded kernel is
+//     rounded to symmetric int8 [-127, 127] (per output channel for
+//     Conv1D/Conv2D/DepthwiseConv2D, per tensor for Dense, as the exporter);
+//   - activations: the model input, each Conv/Dense[+BN][+ReLU] output and
+//     each standalone ReLU output are rounded to asymmetric int8 with a range
+//     tracked as an exponential moving average of the batch min/max
+//     (initialised from the first batch); average pools are re-rounded with
+//     their input's parameters; LOGISTIC/SOFTMAX/TANH outputs use the fixed
+//     int8 parameters (1/256, -128) and (1/128, 0);
+//   - gradients: straight-through estimator (Keras/TFMOT semantics): the
+//     gradient passes unchanged where the value lies inside the quantization
+//     range and is zero where it was clipped. Weight rounding never clips
+//     (the scale comes from max |w|), so weight gradients pass through.
+// Export() lowers the model with the learned ranges (QuantizeWithRanges), so
+// the int8 model's activation parameters are the ones seen in training, and
+// Predict() (inference mode, exporter's parameter choice incl. the widened
+// LOGISTIC input scale) matches the int8 model within about 1 LSB per layer.
+//
+//   std::string err;
+//   auto qat = QatTrainer::Create(model, x_train, &err);   // model already trained in float
+//   QatOptions o;  o.epochs = 3;
+//   qat->Fit(x_train, y_train, o);
+//   auto q = qat->Export(&err);          // int8 TfliteModel with the QAT ranges
+#ifndef MOTE_HOST_COMPRESS_QAT_H_
+#define MOTE_HOST_COMPRESS_QAT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/compress/ptq.h"
+#include "host/train/model.h"
+
+namespace mote::compress {
+
+struct QatOptions {
+  int epochs = 3;
+  int batch_size = 32;
+  float validation_split = 0.0f;  // last fraction, as train::FitOptions
+  train::OptimizerConfig optimizer;  // default Adam 1e-3; fine-tuning usually wants less
+  float ema_decay = 0.99f;        // range_t = decay * range_(t-1) + (1 - decay) * batch range
+  uint64_t seed = 1;              // shuffling
+  std::function<void(const train::EpochLog&)> on_epoch;
+};
+
+class QatTrainer {
+ public:
+  // Plans the fake-quant points of `m` (which must outlive the trainer) and
+  // initialises the activation ranges from `calibration` (min/max, as PTQ).
+  // Null and a message if the model cannot be quantized to int8.
+  static std::unique_ptr<QatTrainer> Create(train::Sequential& m, const train::Tensor& calibration,
+                                            std::string* err);
+  ~QatTrainer();
+  // QAT epochs over (x, y): the targets as for Sequential::Fit.
+  // REQUIRES: x and y have the same number of rows, checked by train::CheckData.
+  train::History Fit(const train::Tensor& x, const train::Tensor& y, const QatOptions& o);
+  // Fake-quantized forward in inference mode (ranges frozen).
+  train::Tensor Predict(const train::Tensor& x, int batch_size = 256);
+  // One training step's forward + backward (sets every grad, updates the
+  // ranges), returning the loss. Exposed for tests.
+  double ForwardBackward(const train::Tensor& x, const train::Tensor& y, float ema_decay);
+  // The learned activation ranges in QuantizeWithRanges' indexing.
+  std::vector<ActivationRange> Ranges() const;
+  // int8 model with the learned ranges and the trained (folded) weights.
+  std::optional<QuantizedModel> Export(std::string* err);
+
+ private:
+  struct Point;
+  struct Step;
+  explicit QatTrainer(train::Sequential& m);
+  void ForwardAll(const train::Tensor& x, bool training, float ema_decay);
+  void FoldWeights(size_t step);     // swaps folded + fake-quantized weights in
+  void UnfoldWeights(size_t step, bool with_grads);  // swaps back, chains the grads
+  QuantParams PointParams(const Point& p, bool exact) const;
+
+  train::Sequential& m_;
+  std::vector<Step> steps_;
+  std::vector<Point> points_;
+  std::vector<train::Tensor> in_, out_, q_;  // per step: input, raw output, quantized output
+  std::vector<std::vector<uint8_t>> mask_;   // per step with a point: 1 inside the range
+};
+
+// Fake quantization of one value: (clamp(round(x / s) + zp, -128, 127) - zp) * s.
+float FakeQuantValue(float x, const QuantParams& q);
+// In place over a tensor; mask[i] = 1 where x was inside the range (STE).
+// pool_rounding: round(x / s + zp) instead of round(x / s) + zp, as TFLM's
+// int8 average pool rounds the mean of raw int8 values (differs on halves).
+void FakeQuantTensor(const QuantParams& q, std::vector<float>* x, std::vector<uint8_t>* mask,
+                     bool pool_rounding = false);
+// Symmetric int8 weights as the exporter: scale max|w| / 127 per channel
+// (channel = index % channels) or per tensor; w replaced by q * scale.
+// Returns the scales.
+std::vector<float> FakeQuantWeights(std::vector<float>* w, int channels, bool per_channel);
+
+}  // namespace mote::compress
+
+#endif  // MOTE_HOST_COMPRESS_QAT_H_

@@ -1,0 +1,89 @@
+// `mote quantize --qat --report --html --test` and `mote train --qat --int8`
+// end to end, and one-line errors for wrong flag combinations.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "host/io/loaded_model.h"
+
+namespace mote {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result Cli(const std::string& args) {
+  const std::string cmd = std::string(MOTE_CLI) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  Result r{-1, ""};
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_qat_" + name; }
+
+TEST(QatCli, QuantizeQatWithReportAndTest) {
+  const std::string d = Tmp("a");
+  ASSERT_EQ(Cli("data synth-anomaly --n 300 --length 64 --seed 2 -o " + d + ".npy").code, 0);
+  const std::string xy = " --data " + d + ".npy --labels " + d + "_labels.npy";
+  ASSERT_EQ(Cli("train --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json" + xy +
+                " --epochs 3 -o " + d + ".bin").code, 0);
+  const Result q = Cli("quantize " + d + ".bin" + xy + " --qat --epochs 1 --report " + d +
+                       ".json --html " + d + ".html --test " + d + ".npy --test-labels " + d +
+                       "_labels.npy --json -o " + d + ".tflite");
+  ASSERT_EQ(q.code, 0) << q.out;
+  const auto last = q.out.substr(q.out.rfind('{'));
+  const auto j = nlohmann::json::parse(last);
+  EXPECT_TRUE(j["qat"].get<bool>());
+  EXPECT_GE(j["int8_accuracy"].get<double>(), 0.0);
+  EXPECT_LE(j["int8_accuracy"].get<double>(), 1.0);
+  std::string err;
+  EXPECT_TRUE(host::LoadedModel::Open(d + ".tflite", &err)) << err;
+  std::ifstream rf(d + ".json");
+  const auto report = nlohmann::json::parse(rf, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  EXPECT_GE(report["layers"].size(), 3u);
+  EXPECT_TRUE(std::ifstream(d + ".html").good());
+
+  const Result t = Cli("train --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json" + xy +
+                       " --epochs 3 --qat --qat-after 2 -o " + d + "_t.bin --int8 " + d + "_t.tflite");
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_TRUE(host::LoadedModel::Open(d + "_t.tflite", &err)) << err;
+}
+
+TEST(QatCli, FlagMistakesGiveOneLineErrors) {
+  const std::string d = Tmp("b");
+  ASSERT_EQ(Cli("data synth-anomaly --n 40 --length 64 --seed 2 -o " + d + ".npy").code, 0);
+  const std::string model = " --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json";
+  const std::string xy = " --data " + d + ".npy --labels " + d + "_labels.npy";
+  ASSERT_EQ(Cli("train" + model + xy + " --epochs 1 -o " + d + ".bin").code, 0);
+  const struct {
+    std::string args, needle;
+  } cases[] = {
+      {"quantize " + d + ".bin --data " + d + ".npy --qat -o " + d + ".tflite", "--qat needs --labels"},
+      {"quantize " + d + ".bin --data " + d + ".npy --html x.html -o " + d + ".tflite", "--html needs --report"},
+      {"train" + model + xy + " --epochs 2 --qat --qat-after 2 -o " + d + ".bin", "leaves no QAT epoch"},
+      {"train" + model + xy + " --epochs 2 --int8 x.tflite -o " + d + ".bin", "need --qat"},
+  };
+  for (const auto& c : cases) {
+    const Result r = Cli(c.args);
+    EXPECT_EQ(r.code, 1) << c.args << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("mote: ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find(c.needle), std::string::npos) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace mote
