@@ -31,11 +31,16 @@ if(MOTE_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     message(FATAL_ERROR "MOTE_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
   endif()
-  # The micro sources are compiled into the target itself, so they carry the
-  # coverage instrumentation and the sanitizers whatever MOTE_SANITIZE says.
+  # The micro sources carry the coverage instrumentation and the sanitizers
+  # whatever MOTE_SANITIZE says. tests/fuzz/run_all.sh SECONDS runs them all.
   set(MOTE_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)
-  add_executable(model_fuzzer tests/fuzz/model_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  # Compiled once for all fuzzers (fuzzer-no-link: instrumented, no main).
+  add_library(mote_micro_fuzz OBJECT ${MOTE_MICRO_SOURCES})
+  target_include_directories(mote_micro_fuzz PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(mote_micro_fuzz PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+  add_executable(model_fuzzer tests/fuzz/model_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(model_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
@@ -43,14 +48,14 @@ if(MOTE_FUZZ)
   # Field safety records: manifest parser, telemetry decoder
   # (tests/fuzz/run_safety_fuzzers.sh SECONDS manifest|telemetry).
   foreach(f manifest_fuzzer telemetry_fuzzer)
-    add_executable(${f} tests/fuzz/${f}.cc ${MOTE_MICRO_SOURCES})
+    add_executable(${f} tests/fuzz/${f}.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
     target_include_directories(${f} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS} -g)
     target_link_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS})
     set_target_properties(${f} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   endforeach()
   # Field log reader, log ring and model slots (tests/fuzz/run_field_log_fuzzer.sh).
-  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(field_log_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
@@ -261,7 +266,7 @@ set_tests_properties(oracle_tflm_manifest_model PROPERTIES
 # Unit tests are core (mote_tests, libsodium is a core dependency). The
 # libFuzzer target: tests/fuzz/run_signature_fuzzer.sh SECONDS (builds, seeds, runs).
 if(MOTE_FUZZ)
-  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(signature_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
