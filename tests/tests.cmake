@@ -107,7 +107,8 @@ set(MOTE_ANOMALY_MODEL "")
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_ANOMALY_MODEL ${CMAKE_BINARY_DIR}/demo/anomaly_int8.tflite)
   add_custom_command(
-    OUTPUT ${MOTE_ANOMALY_MODEL}
+    OUTPUT ${MOTE_ANOMALY_MODEL} ${CMAKE_BINARY_DIR}/demo/anomaly_signed.tflite
+           ${CMAKE_BINARY_DIR}/demo/anomaly_signed_key.bin
     COMMAND mote demo anomaly --out ${CMAKE_BINARY_DIR}/demo
     DEPENDS mote
     COMMENT "mote demo anomaly (model for the anomaly device loop)")
@@ -212,6 +213,32 @@ if(MOTE_ANOMALY_MODEL)
   endforeach()
 endif()
 # ---- end anomaly device loop ------------------------------------------------------
+
+# ---- anomaly field safety (signed A/B boot, guards, telemetry): target --------
+# The device loop's scenarios (examples/anomaly/README.md): the telemetry the
+# device prints is decoded by `mote telemetry decode` and checked against the
+# device's own counts (anomaly_safety.py); the tampered update's refusal is
+# also matched directly on the device output.
+if(MOTE_ANOMALY_MODEL)
+  foreach(board mps2-an386 mps3-an547)
+    foreach(scenario normal tampered saturated)
+      set(elf ${CMAKE_BINARY_DIR}/target/${board}/anomaly_${scenario}.elf)
+      if(scenario STREQUAL "normal")
+        set(elf ${CMAKE_BINARY_DIR}/target/${board}/anomaly_loop.elf)
+      endif()
+      add_test(NAME target_${board}_anomaly_safety_${scenario}
+               COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/anomaly_safety.py
+                       --mote $<TARGET_FILE:mote> --board ${board} --elf ${elf} --scenario ${scenario})
+      set_tests_properties(target_${board}_anomaly_safety_${scenario} PROPERTIES LABELS target TIMEOUT 300)
+    endforeach()
+    add_test(NAME target_${board}_anomaly_tampered_refused
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/anomaly_tampered.elf)
+    set_tests_properties(target_${board}_anomaly_tampered_refused PROPERTIES LABELS target TIMEOUT 120
+      PASS_REGULAR_EXPRESSION "update v2 -> slot B: REFUSED: signature does not verify.*slot B: rejected by the verifier .signature does not verify.*booting slot A .fell back")
+  endforeach()
+endif()
+# ---- end anomaly field safety -------------------------------------------------
 
 # ---- offline memory plan (mote plan -o) in TFLM: oracle --------------------
 foreach(m IN LISTS MOTE_ORACLE_MODELS)
