@@ -58,7 +58,7 @@ struct DemoOptions {
   // Field safety: signing key (empty: <out>/demo_key, generated once) and the
   // manifest's watchdog budget (cycles per Invoke).
   std::string key;
-  uint32_t cycle_budget = 2000000;
+  uint32_t cycle_budget = 10000000;
 };
 
 train::FitOptions Recipe(const std::string& name, uint64_t seed) {
@@ -352,7 +352,9 @@ void AddDemo(CLI::App& app) {
                   "secret key that signs anomaly_signed.tflite (`mote keygen`); default: OUT/demo_key,\n"
                   "generated on the first run (a demo key: keep real keys off build machines)");
   cmd->add_option("--cycle-budget", o->cycle_budget,
-                  "the manifest's watchdog budget, cycles per Invoke (default 2000000)")
+                  "the manifest's watchdog budget, cycles per Invoke (default 10000000: 0.4 s at\n"
+                  "25 MHz, loose because QEMU's SysTick follows host time; set it from `mote plan`\n"
+                  "for a real board)")
       ->check(CLI::Range(1u, 0xFFFFFFFFu));
   cmd->footer(
       "Examples:\n"

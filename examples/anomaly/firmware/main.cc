@@ -143,7 +143,11 @@ void Start() {
   Reg(0xE000E010) = 0x5;  // core clock, enable, no interrupt
 }
 void Stop() { Reg(0xE000E010) = 0; }
-uint32_t Cycles(void*) { return kReload - (Reg(0xE000E018) & kReload); }
+// VAL reads 0 until the first reload after Start(): count that as 0 elapsed.
+uint32_t Cycles(void*) {
+  const uint32_t v = Reg(0xE000E018) & kReload;
+  return v == 0 ? 0 : kReload - v;
+}
 }  // namespace wdclock
 
 const char* SlotName(int slot) { return slot == 0 ? "A" : slot == 1 ? "B" : "-"; }
