@@ -44,7 +44,7 @@ def main():
         cmd = [os.path.join(ROOT, "tests/target/qemu_run.sh"), a.board, a.elf, a.plugin]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         insns = [int(x) for x in re.findall(r"mote-insns (\d+)", p.stdout + p.stderr)]
-        checks = re.search(r"boot: (\d+) signature checks so far, stack (\d+) B", p.stdout)
+        checks = re.search(r"boot: (\d+) signature checks so far, stack (\d+) B", p.stdout + p.stderr)
         out["boot_insns"] = insns[0] if insns else None
         if checks:
             out["signature_checks_in_run"] = int(checks.group(1))
