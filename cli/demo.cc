@@ -256,6 +256,10 @@ void PrintRun(const json& j) {
 
 void Demo(const DemoOptions& o) {
   if (o.example != "anomaly") throw CommandError("unknown example \"" + o.example + "\" (known: anomaly)");
+  if (!o.key.empty()) {  // fail before training, not after
+    std::string err;
+    if (!host::ReadSecretKeyFile(o.key, &err)) throw CommandError(err);
+  }
   train::SetThreads(o.threads);
   const auto t0 = Clock::now();
   json runs = json::array();
