@@ -4,8 +4,9 @@ ASAN    ?= build-asan
 PYTHON  := $(CURDIR)/.venv/bin/python
 SHARED  ?= $(abspath ../shared)
 JOBS    ?= 2
+FUZZ_SECONDS ?= 60
 
-.PHONY: setup build demo golden test test-core asan clean
+.PHONY: setup build demo golden test test-core asan fuzz clean
 
 setup:
 	@tools/setup.sh
@@ -29,8 +30,15 @@ asan: setup
 	@ninja -C $(ASAN) mote_tests
 	@$(ASAN)/mote_tests --gtest_filter='Robust*' --gtest_brief=1
 
+# Every libFuzzer target (model, signature, manifest, telemetry, field log) for
+# FUZZ_SECONDS each, in a clang build (build-fuzz/). FUZZ_SECONDS=0 skips.
+fuzz:
+	@if [ "$(FUZZ_SECONDS)" != 0 ]; then MOTE_SHARED_DIR=$(SHARED) MOTE=$(CURDIR)/$(BUILD)/mote \
+	  FUZZ_JOBS=$(JOBS) tests/fuzz/run_all.sh $(FUZZ_SECONDS); fi
+
 test: build asan
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz
 
 test-core: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L core

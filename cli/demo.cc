@@ -1,8 +1,12 @@
 // mote demo anomaly [--out DIR] [--json] [--recipe seed|default] [--seed S] [--seeds N]
+//                   [--key SECRET_KEY] [--cycle-budget N]
 //
 // The seed workflow end to end, without Python: synthetic windows -> train the
 // seed's Conv1D network in float -> int8 post-training quantization -> .tflite
 // + C array -> the int8 model run by mote's device runtime on the test set.
+// Then the field-safety artifacts: a manifest (mote.manifest metadata) and an
+// Ed25519 signature (mote.signature) in anomaly_signed.tflite + its C array,
+// signed with --key or a demo key generated once into the out dir.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +19,9 @@
 #include "host/data/dataset.h"
 #include "host/io/carray.h"
 #include "host/io/file.h"
+#include "host/io/manifest.h"
+#include "host/io/signing.h"
+#include "host/io/tflite_edit.h"
 #include "host/io/tflite_writer.h"
 #include "host/train/metrics.h"
 #include "host/train/model.h"
@@ -48,6 +55,10 @@ struct DemoOptions {
   float lr = 0;
   int epochs = 0, patience = -1;
   std::string schedule;
+  // Field safety: signing key (empty: <out>/demo_key, generated once) and the
+  // manifest's watchdog budget (cycles per Invoke).
+  std::string key;
+  uint32_t cycle_budget = 10000000;
 };
 
 train::FitOptions Recipe(const std::string& name, uint64_t seed) {
@@ -80,6 +91,41 @@ std::vector<int> Labels(const train::Tensor& y) {
   std::vector<int> r(y.size());
   for (size_t i = 0; i < y.size(); ++i) r[i] = y.data[i] >= 0.5f ? 1 : 0;
   return r;
+}
+
+// The key that signs the demo model: --key, else <out>/demo_key (generated
+// on the first run and reused, so rebuilds give the same signed bytes).
+host::SigningKey DemoKey(const DemoOptions& o, std::string* path) {
+  std::string err;
+  *path = o.key.empty() ? o.out + "/demo_key" : o.key;
+  if (o.key.empty() && !std::filesystem::exists(*path)) {
+    if (!host::WriteKeyFiles(*path, host::GenerateSigningKey(), false, &err)) throw CommandError(err);
+  }
+  auto key = host::ReadSecretKeyFile(*path, &err);
+  if (!key) throw CommandError(err);
+  return *key;
+}
+
+// The manifest the device loop reads (examples/anomaly/firmware): identity
+// input scaling (the model takes sensor units), the decision threshold,
+// calibration statistics of the training windows (drift), arena and cycle budgets.
+host::ManifestData DemoManifest(const DemoOptions& o, const train::Tensor& x_train,
+                                size_t arena_bytes) {
+  host::ManifestData m;
+  m.name = "anomaly";
+  m.version = {1, 0, 0};
+  m.labels = {"normal", "anomaly"};
+  m.scale = {1.0f};
+  m.offset = {0.0f};
+  m.has_thresholds = true;
+  m.confidence_threshold = 0.5f;  // binary output p: confidence = max(p, 1 - p)
+  m.hysteresis = 0.0f;
+  m.anomaly_threshold = 0.5f;     // p >= 0.5: anomaly
+  host::CalibrationStats(x_train.data, 64, &m.mean, &m.variance);
+  m.arena_bytes = static_cast<uint32_t>(arena_bytes);
+  m.cycle_budget = o.cycle_budget;
+  m.warmup_windows = 0;
+  return m;
 }
 
 // One full run; artifacts written when `write` is set.
@@ -164,6 +210,26 @@ json RunOnce(const DemoOptions& o, uint64_t seed, bool write) {
     if (!data::SaveNpy(o.out + "/test_x.npy", x_test, false, &e2) ||
         !data::SaveNpy(o.out + "/test_y.npy", y_test, true, &e2))
       throw CommandError(e2);
+    // Field safety: manifest + signature.
+    const host::ManifestData man = DemoManifest(o, x_train, run->arena_bytes);
+    auto record = host::EncodeManifest(man, &err);
+    if (!record) throw CommandError("demo manifest: " + err);
+    auto with_manifest = host::AddMetadata(tflite, micro::kManifestMetadataName, *record, &err);
+    if (!with_manifest) throw CommandError("demo manifest: " + err);
+    std::string key_path;
+    const host::SigningKey key = DemoKey(o, &key_path);
+    auto signed_model = host::SignModel(*with_manifest, key, &err);
+    if (!signed_model) throw CommandError(key_path + ": " + err);
+    const std::string sbase = o.out + "/anomaly_signed";
+    const std::string manifest_json = host::ManifestToJson(man).dump(2) + "\n";
+    if (!host::WriteFile(sbase + ".tflite", signed_model->data(), signed_model->size(), &err) ||
+        !host::WriteCArray(*signed_model, "anomaly_signed", sbase + ".h", sbase + ".cc", &err) ||
+        !host::WriteFile(sbase + "_key.bin", key.public_key.data(), key.public_key.size(), &err) ||
+        !host::WriteFile(o.out + "/anomaly_manifest.json", manifest_json.data(), manifest_json.size(), &err))
+      throw CommandError(err);
+    j["signed"] = {{"tflite_bytes", signed_model->size()}, {"key", key_path},
+                   {"key_id", host::KeyIdHex(key.public_key)},
+                   {"manifest_bytes", record->size()}, {"cycle_budget", man.cycle_budget}};
   }
   const auto t5 = Clock::now();
   j["seconds"]["write"] = Seconds(t4, t5);
@@ -190,6 +256,10 @@ void PrintRun(const json& j) {
 
 void Demo(const DemoOptions& o) {
   if (o.example != "anomaly") throw CommandError("unknown example \"" + o.example + "\" (known: anomaly)");
+  if (!o.key.empty()) {  // fail before training, not after
+    std::string err;
+    if (!host::ReadSecretKeyFile(o.key, &err)) throw CommandError(err);
+  }
   train::SetThreads(o.threads);
   const auto t0 = Clock::now();
   json runs = json::array();
@@ -246,6 +316,11 @@ void Demo(const DemoOptions& o) {
     }
     std::printf("wrote %s/{anomaly_int8.tflite, anomaly_int8.h, anomaly_int8.cc, report.json}\n",
                 o.out.c_str());
+    const auto& sg = runs[0]["signed"];
+    std::printf("signed   %s/{anomaly_signed.tflite, .h, .cc, _key.bin, anomaly_manifest.json}: "
+                "%zu bytes with manifest + signature, key %s (id %s)\n",
+                o.out.c_str(), sg["tflite_bytes"].get<size_t>(),
+                sg["key"].get<std::string>().c_str(), sg["key_id"].get<std::string>().c_str());
   }
   for (const auto& r : runs)
     for (const auto& w : r["warnings"])
@@ -277,6 +352,20 @@ void AddDemo(CLI::App& app) {
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--schedule", o->schedule, "override the LR schedule")
       ->check(CLI::IsMember({"constant", "step", "cosine", "plateau"}));
+  cmd->add_option("--key", o->key,
+                  "secret key that signs anomaly_signed.tflite (`mote keygen`); default: OUT/demo_key,\n"
+                  "generated on the first run (a demo key: keep real keys off build machines)");
+  cmd->add_option("--cycle-budget", o->cycle_budget,
+                  "the manifest's watchdog budget, cycles per Invoke (default 10000000: 0.4 s at\n"
+                  "25 MHz, loose because QEMU's SysTick follows host time; set it from `mote plan`\n"
+                  "for a real board)")
+      ->check(CLI::Range(1u, 0xFFFFFFFFu));
+  cmd->footer(
+      "Examples:\n"
+      "  mote demo anomaly --out demo                 # train, quantize, sign with demo/demo_key\n"
+      "  mote keygen -o vendor && mote demo anomaly --out demo --key vendor\n"
+      "  mote manifest show demo/anomaly_signed.tflite\n"
+      "  mote verify demo/anomaly_signed.tflite --pub demo/demo_key.pub");
   cmd->callback([o] { Demo(*o); });
 }
 

@@ -31,11 +31,16 @@ if(MOTE_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     message(FATAL_ERROR "MOTE_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
   endif()
-  # The micro sources are compiled into the target itself, so they carry the
-  # coverage instrumentation and the sanitizers whatever MOTE_SANITIZE says.
+  # The micro sources carry the coverage instrumentation and the sanitizers
+  # whatever MOTE_SANITIZE says. tests/fuzz/run_all.sh SECONDS runs them all.
   set(MOTE_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
       -fno-omit-frame-pointer)
-  add_executable(model_fuzzer tests/fuzz/model_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  # Compiled once for all fuzzers (fuzzer-no-link: instrumented, no main).
+  add_library(mote_micro_fuzz OBJECT ${MOTE_MICRO_SOURCES})
+  target_include_directories(mote_micro_fuzz PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(mote_micro_fuzz PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+  add_executable(model_fuzzer tests/fuzz/model_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(model_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(model_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
@@ -43,14 +48,14 @@ if(MOTE_FUZZ)
   # Field safety records: manifest parser, telemetry decoder
   # (tests/fuzz/run_safety_fuzzers.sh SECONDS manifest|telemetry).
   foreach(f manifest_fuzzer telemetry_fuzzer)
-    add_executable(${f} tests/fuzz/${f}.cc ${MOTE_MICRO_SOURCES})
+    add_executable(${f} tests/fuzz/${f}.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
     target_include_directories(${f} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS} -g)
     target_link_options(${f} PRIVATE ${MOTE_FUZZ_FLAGS})
     set_target_properties(${f} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
   endforeach()
   # Field log reader, log ring and model slots (tests/fuzz/run_field_log_fuzzer.sh).
-  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  add_executable(field_log_fuzzer tests/fuzz/field_log_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(field_log_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(field_log_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})
@@ -102,7 +107,8 @@ set(MOTE_ANOMALY_MODEL "")
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_ANOMALY_MODEL ${CMAKE_BINARY_DIR}/demo/anomaly_int8.tflite)
   add_custom_command(
-    OUTPUT ${MOTE_ANOMALY_MODEL}
+    OUTPUT ${MOTE_ANOMALY_MODEL} ${CMAKE_BINARY_DIR}/demo/anomaly_signed.tflite
+           ${CMAKE_BINARY_DIR}/demo/anomaly_signed_key.bin
     COMMAND mote demo anomaly --out ${CMAKE_BINARY_DIR}/demo
     DEPENDS mote
     COMMENT "mote demo anomaly (model for the anomaly device loop)")
@@ -208,6 +214,32 @@ if(MOTE_ANOMALY_MODEL)
 endif()
 # ---- end anomaly device loop ------------------------------------------------------
 
+# ---- anomaly field safety (signed A/B boot, guards, telemetry): target --------
+# The device loop's scenarios (examples/anomaly/README.md): the telemetry the
+# device prints is decoded by `mote telemetry decode` and checked against the
+# device's own counts (anomaly_safety.py); the tampered update's refusal is
+# also matched directly on the device output.
+if(MOTE_ANOMALY_MODEL)
+  foreach(board mps2-an386 mps3-an547)
+    foreach(scenario normal tampered saturated)
+      set(elf ${CMAKE_BINARY_DIR}/target/${board}/anomaly_${scenario}.elf)
+      if(scenario STREQUAL "normal")
+        set(elf ${CMAKE_BINARY_DIR}/target/${board}/anomaly_loop.elf)
+      endif()
+      add_test(NAME target_${board}_anomaly_safety_${scenario}
+               COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/anomaly_safety.py
+                       --mote $<TARGET_FILE:mote> --board ${board} --elf ${elf} --scenario ${scenario})
+      set_tests_properties(target_${board}_anomaly_safety_${scenario} PROPERTIES LABELS target TIMEOUT 300)
+    endforeach()
+    add_test(NAME target_${board}_anomaly_tampered_refused
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/qemu_run.sh ${board}
+                     ${CMAKE_BINARY_DIR}/target/${board}/anomaly_tampered.elf)
+    set_tests_properties(target_${board}_anomaly_tampered_refused PROPERTIES LABELS target TIMEOUT 120
+      PASS_REGULAR_EXPRESSION "update v2 -> slot B: REFUSED: signature does not verify.*slot B: rejected by the verifier .signature does not verify.*booting slot A .fell back")
+  endforeach()
+endif()
+# ---- end anomaly field safety -------------------------------------------------
+
 # ---- offline memory plan (mote plan -o) in TFLM: oracle --------------------
 foreach(m IN LISTS MOTE_ORACLE_MODELS)
   add_test(NAME oracle_planned_${m}
@@ -261,7 +293,7 @@ set_tests_properties(oracle_tflm_manifest_model PROPERTIES
 # Unit tests are core (mote_tests, libsodium is a core dependency). The
 # libFuzzer target: tests/fuzz/run_signature_fuzzer.sh SECONDS (builds, seeds, runs).
 if(MOTE_FUZZ)
-  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc ${MOTE_MICRO_SOURCES})
+  add_executable(signature_fuzzer tests/fuzz/signature_fuzzer.cc $<TARGET_OBJECTS:mote_micro_fuzz>)
   target_include_directories(signature_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS} -g)
   target_link_options(signature_fuzzer PRIVATE ${MOTE_FUZZ_FLAGS})

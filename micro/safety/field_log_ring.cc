@@ -1,25 +1,15 @@
 #include "micro/safety/field_log_ring.h"
 
 #include "micro/safety/crc32.h"
+#include "micro/safety/le_bytes.h"
 
 namespace mote::micro {
-namespace {
-
-uint32_t Get32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
-void Put32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-}  // namespace
 
 bool FlashLogRing::SectorSequence(size_t i, uint32_t* seq) {
   uint8_t h[kLogSectorHeaderBytes];
   if (flash_->Read(offset_ + i * sector(), h, sizeof(h)) != Status::kOk) return false;
-  if (Get32(h + 4) != kLogSectorMagic) return false;
-  *seq = Get32(h);
+  if (LoadLe32(h + 4) != kLogSectorMagic) return false;
+  *seq = LoadLe32(h);
   return true;
 }
 
@@ -48,7 +38,7 @@ Status FlashLogRing::WalkSector(size_t i, LogSink* out, size_t* end) {
       done += n;
     }
     if (flash_->Read(base + pos + length - 4, tail, 4) != Status::kOk) return Status::kFlashError;
-    if (Crc32Final(crc) != Get32(tail)) {
+    if (Crc32Final(crc) != LoadLe32(tail)) {
       pos = sector();
       break;
     }
@@ -97,8 +87,8 @@ Status FlashLogRing::StartSector(size_t i) {
   const size_t base = offset_ + i * sector();
   if (flash_->Erase(base) != Status::kOk) return Status::kFlashError;
   uint8_t h[8];
-  Put32(h, head_seq_ + 1);
-  Put32(h + 4, kLogSectorMagic);
+  StoreLe32(h, head_seq_ + 1);
+  StoreLe32(h + 4, kLogSectorMagic);
   // Sequence first, magic last: a sector with its magic has a whole header.
   if (flash_->Program(base, h, 4) != Status::kOk ||
       flash_->Program(base + 4, h + 4, 4) != Status::kOk)

@@ -2,14 +2,10 @@
 
 #include <string.h>
 
+#include "micro/safety/le_bytes.h"
+
 namespace mote::micro {
 namespace {
-
-bool Finite(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  return (u & 0x7F800000u) != 0x7F800000u;
-}
 
 bool GuardedType(DType t) {
   return t == DType::kInt8 || t == DType::kInt16 || t == DType::kFloat32;
@@ -107,8 +103,8 @@ Status GuardedModel::Init(Interpreter* interp, const GuardConfig& config, float*
   if (config.mode == DecisionMode::kReconstruction && out.elements() != in.elements())
     return Fail(err, Status::kShapeMismatch,
                 "guard: reconstruction mode needs output 0 the size of input 0");
-  if (!Finite(config.confidence_threshold) || !Finite(config.anomaly_threshold) ||
-      !Finite(config.hysteresis) || config.hysteresis < 0.0f)
+  if (!IsFinite(config.confidence_threshold) || !IsFinite(config.anomaly_threshold) ||
+      !IsFinite(config.hysteresis) || config.hysteresis < 0.0f)
     return Fail(err, Status::kBadArgument, "guard: thresholds must be finite, hysteresis >= 0");
   if (config.cycle_budget != 0 && config.cycles == nullptr)
     return Fail(err, Status::kBadArgument, "guard: a cycle budget needs a cycle source");
@@ -189,7 +185,7 @@ Decision GuardedModel::Step(const float* raw, uint32_t count) {
   }
   for (uint32_t i = 0; i < count; ++i) {
     const float x = raw[i] * Scale(i) + Offset(i);
-    if (!Finite(raw[i]) || !Finite(x)) {
+    if (!IsFinite(raw[i]) || !IsFinite(x)) {
       ++counters_.nan_windows;
       return Fallback(GuardEvent::kNanInput);
     }
@@ -247,7 +243,7 @@ Decision GuardedModel::Decide(const Tensor& out, const float* raw) {
       sum += e * e;
     }
     d.score = k ? sum / static_cast<float>(k) : 0.0f;
-    if (!Finite(d.score)) {
+    if (!IsFinite(d.score)) {
       ++counters_.errors;
       return Fallback(GuardEvent::kBadOutput);
     }
@@ -276,7 +272,7 @@ Decision GuardedModel::Decide(const Tensor& out, const float* raw) {
     }
     d.confidence = d.score;
   }
-  if (!Finite(d.score)) {
+  if (!IsFinite(d.score)) {
     ++counters_.errors;
     return Fallback(GuardEvent::kBadOutput);
   }

@@ -3,26 +3,10 @@
 #include <string.h>
 
 #include "micro/safety/crc32.h"
+#include "micro/safety/le_bytes.h"
 
 namespace mote::micro {
 namespace {
-
-uint16_t Le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
-uint32_t Le32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
-         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
-}
-float LeF32(const uint8_t* p) {
-  const uint32_t u = Le32(p);
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
-bool Finite(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  return (u & 0x7F800000u) != 0x7F800000u;
-}
 
 const char* TagName(uint16_t tag) {
   switch (static_cast<ManifestTag>(tag)) {
@@ -49,9 +33,9 @@ Status Bad(ErrorText* err, uint16_t tag, const char* what) {
 
 Status ParseSemVer(const uint8_t* v, uint32_t n, uint16_t tag, SemVer* out, ErrorText* err) {
   if (n != 8) return Bad(err, tag, "expected 8 bytes");
-  out->major = Le16(v);
-  out->minor = Le16(v + 2);
-  out->patch = Le16(v + 4);
+  out->major = LoadLe16(v);
+  out->minor = LoadLe16(v + 2);
+  out->patch = LoadLe16(v + 4);
   return Status::kOk;
 }
 
@@ -59,7 +43,7 @@ Status ParseSemVer(const uint8_t* v, uint32_t n, uint16_t tag, SemVer* out, Erro
 Status ParseArrays(const uint8_t* v, uint32_t n, uint16_t tag, F32Array* a, F32Array* b,
                    ErrorText* err) {
   if (n < 4) return Bad(err, tag, "shorter than its count");
-  const uint32_t count = Le32(v);
+  const uint32_t count = LoadLe32(v);
   if (count == 0 || count > (n - 4) / 8 || n != 4 + 8 * count)
     return Bad(err, tag, "count does not match the field length");
   a->data = v + 4;
@@ -67,18 +51,18 @@ Status ParseArrays(const uint8_t* v, uint32_t n, uint16_t tag, F32Array* a, F32A
   b->data = v + 4 + 4 * count;
   b->count = count;
   for (uint32_t i = 0; i < count; ++i)
-    if (!Finite((*a)[i]) || !Finite((*b)[i])) return Bad(err, tag, "value is NaN or infinite");
+    if (!IsFinite((*a)[i]) || !IsFinite((*b)[i])) return Bad(err, tag, "value is NaN or infinite");
   return Status::kOk;
 }
 
 Status ParseLabels(const uint8_t* v, uint32_t n, Manifest* m, ErrorText* err) {
   const uint16_t tag = static_cast<uint16_t>(ManifestTag::kLabels);
   if (n < 4) return Bad(err, tag, "shorter than its count");
-  const uint32_t count = Le32(v);
+  const uint32_t count = LoadLe32(v);
   uint32_t at = 4;
   for (uint32_t i = 0; i < count; ++i) {
     if (n - at < 2) return Bad(err, tag, "label list ends early");
-    const uint32_t len = Le16(v + at);
+    const uint32_t len = LoadLe16(v + at);
     at += 2;
     if (n - at < len) return Bad(err, tag, "label runs past the field");
     at += len;
@@ -104,11 +88,11 @@ Status ParseField(uint16_t tag, const uint8_t* v, uint32_t n, Manifest* m, Error
     case ManifestTag::kThresholds:
       if (n != 12) return Bad(err, tag, "expected 12 bytes");
       m->has_thresholds = true;
-      m->confidence_threshold = LeF32(v);
-      m->hysteresis = LeF32(v + 4);
-      m->anomaly_threshold = LeF32(v + 8);
-      if (!Finite(m->confidence_threshold) || !Finite(m->hysteresis) ||
-          !Finite(m->anomaly_threshold))
+      m->confidence_threshold = LoadLeF32(v);
+      m->hysteresis = LoadLeF32(v + 4);
+      m->anomaly_threshold = LoadLeF32(v + 8);
+      if (!IsFinite(m->confidence_threshold) || !IsFinite(m->hysteresis) ||
+          !IsFinite(m->anomaly_threshold))
         return Bad(err, tag, "threshold is NaN or infinite");
       if (m->hysteresis < 0.0f) return Bad(err, tag, "hysteresis is negative");
       return Status::kOk;
@@ -127,7 +111,7 @@ Status ParseField(uint16_t tag, const uint8_t* v, uint32_t n, Manifest* m, Error
     case ManifestTag::kCycleBudget:
     case ManifestTag::kWarmupWindows: {
       if (n != 4) return Bad(err, tag, "expected 4 bytes");
-      const uint32_t x = Le32(v);
+      const uint32_t x = LoadLe32(v);
       if (tag == static_cast<uint16_t>(ManifestTag::kArenaBytes)) m->arena_bytes = x;
       else if (tag == static_cast<uint16_t>(ManifestTag::kCycleBudget)) m->cycle_budget = x;
       else m->warmup_windows = x;
@@ -149,12 +133,12 @@ int CompareVersions(const SemVer& a, const SemVer& b) {
   return 0;
 }
 
-float F32Array::operator[](uint32_t i) const { return LeF32(data + 4 * i); }
+float F32Array::operator[](uint32_t i) const { return LoadLeF32(data + 4 * i); }
 
 ByteSpan Manifest::Label(uint32_t i) const {
   uint32_t at = 4;
-  for (uint32_t k = 0; k < i; ++k) at += 2 + Le16(labels.data + at);
-  return {labels.data + at + 2, Le16(labels.data + at)};
+  for (uint32_t k = 0; k < i; ++k) at += 2 + LoadLe16(labels.data + at);
+  return {labels.data + at + 2, LoadLe16(labels.data + at)};
 }
 
 float Manifest::Scale(uint32_t feature) const {
@@ -174,17 +158,17 @@ Status ParseManifest(const uint8_t* data, size_t size, Manifest* out, ErrorText*
                 " bytes is shorter than header + CRC (16)");
   if (memcmp(data, kManifestMagic, 4) != 0)
     return Fail(err, Status::kBadRecord, "manifest: bad magic (expected \"MOTM\")");
-  const uint16_t format = Le16(data + 4);
+  const uint16_t format = LoadLe16(data + 4);
   if (format == 0 || format > kManifestFormat)
     return Fail(err, Status::kBadRecord, "manifest: format ", static_cast<int64_t>(format),
                 " is not supported (this runtime reads 1..", static_cast<int64_t>(kManifestFormat),
                 ")");
-  const uint32_t total = Le32(data + 8);
+  const uint32_t total = LoadLe32(data + 8);
   if (total < kManifestHeaderBytes + 4 || total > size || total > kManifestMaxBytes ||
       total % 4 != 0)
     return Fail(err, Status::kBadRecord, "manifest: record length ", static_cast<int64_t>(total),
                 " does not fit the ", static_cast<int64_t>(size), " bytes given");
-  const uint32_t crc = Le32(data + total - 4);
+  const uint32_t crc = LoadLe32(data + total - 4);
   if (Crc32(data, total - 4) != crc)
     return Fail(err, Status::kBadRecord, "manifest: CRC-32 mismatch (record is corrupt)");
   Manifest m;
@@ -196,9 +180,9 @@ Status ParseManifest(const uint8_t* data, size_t size, Manifest* out, ErrorText*
     if (end - at < 8)
       return Fail(err, Status::kBadRecord, "manifest: field header at offset ",
                   static_cast<int64_t>(at), " is truncated");
-    const uint16_t tag = Le16(data + at);
-    const uint16_t flags = Le16(data + at + 2);
-    const uint32_t len = Le32(data + at + 4);
+    const uint16_t tag = LoadLe16(data + at);
+    const uint16_t flags = LoadLe16(data + at + 2);
+    const uint32_t len = LoadLe32(data + at + 4);
     const uint32_t padded = len > 0xFFFFFFF0u ? 0xFFFFFFFFu : (len + 3u) & ~3u;
     if (padded > end - at - 8)
       return Fail(err, Status::kBadRecord, "manifest: field tag ", static_cast<int64_t>(tag),

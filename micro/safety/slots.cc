@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "micro/safety/crc32.h"
+#include "micro/safety/le_bytes.h"
 
 namespace mote::micro {
 namespace {
@@ -12,19 +13,6 @@ constexpr size_t kMagicAt = 0, kVersionAt = 4, kHeaderBytesAt = 6, kSequenceAt =
                  kImageSizeAt = 12, kImageCrcAt = 16, kModelVersionAt = 20, kHeaderCrcAt = 52;
 constexpr uint32_t kErasedWord = 0xFFFFFFFFu;
 constexpr char kSlotName[2][2] = {"A", "B"};
-
-uint32_t Get32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
-uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
-void Put32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-void Put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v);
-  p[1] = static_cast<uint8_t>(v >> 8);
-}
 
 bool Bootable(SlotState s) { return s == SlotState::kValid || s == SlotState::kRevoked; }
 // The header was written completely (the slot holds a sequence number).
@@ -88,22 +76,22 @@ Status ModelSlots::Verify(int slot, SlotInfo* info, ErrorText* err) {
     return Fail(err, Status::kBadRecord, "slot ", name, ": empty");
   }
   in.state = SlotState::kBadHeader;
-  if (Get32(h + kMagicAt) != kSlotMagic)
+  if (LoadLe32(h + kMagicAt) != kSlotMagic)
     return Fail(err, Status::kBadRecord, "slot ", name, ": bad magic");
-  if (Get16(h + kVersionAt) != kSlotFormatVersion || Get16(h + kHeaderBytesAt) != kSlotHeaderBytes)
+  if (LoadLe16(h + kVersionAt) != kSlotFormatVersion || LoadLe16(h + kHeaderBytesAt) != kSlotHeaderBytes)
     return Fail(err, Status::kBadRecord, "slot ", name, ": format version ",
-                Get16(h + kVersionAt), " not supported");
-  if (Crc32(h, kHeaderCrcAt) != Get32(h + kHeaderCrcAt))
+                LoadLe16(h + kVersionAt), " not supported");
+  if (Crc32(h, kHeaderCrcAt) != LoadLe32(h + kHeaderCrcAt))
     return Fail(err, Status::kBadRecord, "slot ", name, ": header CRC mismatch");
-  in.sequence = Get32(h + kSequenceAt);
-  in.image_size = Get32(h + kImageSizeAt);
-  in.image_crc = Get32(h + kImageCrcAt);
-  in.model_version = Get32(h + kModelVersionAt);
+  in.sequence = LoadLe32(h + kSequenceAt);
+  in.image_size = LoadLe32(h + kImageSizeAt);
+  in.image_crc = LoadLe32(h + kImageCrcAt);
+  in.model_version = LoadLe32(h + kModelVersionAt);
   if (in.image_size == 0 || in.image_size > capacity())
     return Fail(err, Status::kBadRecord, "slot ", name, ": image size ", in.image_size,
                 " outside 1..", capacity());
   in.state = SlotState::kUncommitted;
-  if (Get32(h + kSlotCommitOffset) != kSlotCommitted)
+  if (LoadLe32(h + kSlotCommitOffset) != kSlotCommitted)
     return Fail(err, Status::kBadRecord, "slot ", name, ": not committed");
   uint32_t crc = kCrc32Init;
   uint8_t chunk[64];
@@ -129,7 +117,7 @@ Status ModelSlots::Verify(int slot, SlotInfo* info, ErrorText* err) {
                   StatusName(in.verifier_status), ")");
     }
   }
-  in.state = Get32(h + kSlotRevokeOffset) == kErasedWord ? SlotState::kValid : SlotState::kRevoked;
+  in.state = LoadLe32(h + kSlotRevokeOffset) == kErasedWord ? SlotState::kValid : SlotState::kRevoked;
   return Status::kOk;
 }
 
@@ -220,14 +208,14 @@ Status ModelSlots::FinishInstall(ErrorText* err) {
   uint8_t h[kSlotHeaderBytes];
   memset(h, 0, kHeaderCrcAt);
   memset(h + kHeaderCrcAt, 0xFF, kSlotHeaderBytes - kHeaderCrcAt);
-  Put32(h + kMagicAt, kSlotMagic);
-  Put16(h + kVersionAt, kSlotFormatVersion);
-  Put16(h + kHeaderBytesAt, kSlotHeaderBytes);
-  Put32(h + kSequenceAt, sequence_);
-  Put32(h + kImageSizeAt, expected_);
-  Put32(h + kImageCrcAt, Crc32Final(crc_state_));
-  Put32(h + kModelVersionAt, model_version_);
-  Put32(h + kHeaderCrcAt, Crc32(h, kHeaderCrcAt));
+  StoreLe32(h + kMagicAt, kSlotMagic);
+  StoreLe16(h + kVersionAt, kSlotFormatVersion);
+  StoreLe16(h + kHeaderBytesAt, kSlotHeaderBytes);
+  StoreLe32(h + kSequenceAt, sequence_);
+  StoreLe32(h + kImageSizeAt, expected_);
+  StoreLe32(h + kImageCrcAt, Crc32Final(crc_state_));
+  StoreLe32(h + kModelVersionAt, model_version_);
+  StoreLe32(h + kHeaderCrcAt, Crc32(h, kHeaderCrcAt));
   const size_t base = layout_.offset[slot];
   if (flash_->Program(base, h, kSlotCommitOffset) != Status::kOk)
     return Fail(err, Status::kFlashError, "install: programming the header failed");
@@ -251,7 +239,7 @@ Status ModelSlots::FinishInstall(ErrorText* err) {
                   "); slot left uncommitted");
   }
   uint8_t marker[4];
-  Put32(marker, kSlotCommitted);
+  StoreLe32(marker, kSlotCommitted);
   if (flash_->Program(base + kSlotCommitOffset, marker, sizeof(marker)) != Status::kOk)
     return Fail(err, Status::kFlashError, "install: programming the commit marker failed");
   return Verify(slot, nullptr, err);
@@ -274,7 +262,7 @@ Status ModelSlots::Activate(int slot, ErrorText* err) {
   BootResult boot;
   if (Boot(&boot, nullptr) == Status::kOk && boot.slot == slot) return Status::kOk;
   uint8_t revoke[4];
-  Put32(revoke, kSlotRevoked);
+  StoreLe32(revoke, kSlotRevoked);
   if (flash_->Program(layout_.offset[1 - slot] + kSlotRevokeOffset, revoke, 4) != Status::kOk)
     return Fail(err, Status::kFlashError, "activate: programming the revoke marker of slot ",
                 kSlotName[1 - slot], " failed");
