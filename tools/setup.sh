@@ -51,10 +51,16 @@ if ((oracle)); then
     echo "setup: creating .venv (Python for oracle tests and benchmarks)"
     python3 -m venv --system-site-packages .venv
   fi
-  want=(tflite-micro "tensorflow-cpu==2.21.0" numpy librosa)
-  if ! .venv/bin/python -c "import tflite_micro, tensorflow, numpy, librosa" 2>/dev/null; then
-    echo "setup: pip install ${want[*]} (into .venv)"
+  # TFLM and TFLite/Keras; librosa (audio front end oracle); scikit-learn (the
+  # digits data of the compression benches); TFMOT (pruning schedule oracle).
+  # TFMOT and tf_keras go in without their dependencies: tf_keras would pull
+  # the full `tensorflow` wheel beside tensorflow-cpu, which already provides it.
+  want=(tflite-micro "tensorflow-cpu==2.21.0" numpy librosa scikit-learn absl-py dm-tree six)
+  nodeps=(tensorflow-model-optimization "tf_keras==2.21.0")
+  if ! .venv/bin/python -c "import tflite_micro, tensorflow, numpy, librosa, sklearn, tf_keras, tensorflow_model_optimization" 2>/dev/null; then
+    echo "setup: pip install ${want[*]} ${nodeps[*]} (into .venv)"
     .venv/bin/python -m pip install -q "${want[@]}"
+    .venv/bin/python -m pip install -q --no-deps "${nodeps[@]}"
   else
     echo "setup: Python oracles present"
   fi
