@@ -36,6 +36,8 @@ void AddTelemetry(CLI::App& app);
 void AddSign(CLI::App& app);
 // Audio front end (issue 7).
 void AddFeatures(CLI::App& app);
+// Streaming wake-word detection (issue 7).
+void AddWakeword(CLI::App& app);
 
 }  // namespace mote::cli
 

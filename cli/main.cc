@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   mote::cli::AddTelemetry(app);
   mote::cli::AddSign(app);
   mote::cli::AddFeatures(app);
+  mote::cli::AddWakeword(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
