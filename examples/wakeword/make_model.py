@@ -9,7 +9,9 @@ TFLite converter, with labels and the front-end config in its manifest.
       --data /tmp/ww/kws --out /tmp/ww/model
 
 Steps: `mote data synth-kws` (if --data does not exist yet), the clips of each
-split packed into int16 .npy, `mote features --path fixed` (the device's
+split packed into int16 .npy, plus 1 s crops of connected talk (espeak-ng
+sentences without digit words, TRAIN-split speakers only, noise added) as
+more `_unknown_` examples, `mote features --path fixed` (the device's
 fixed-point front end, KWS config: 49 x 10 MFCC), Keras training on the train
 split (random time shifts of +-100 ms), int8 conversion with 300 training
 clips as the representative set, `mote manifest set` (labels, front_end).
@@ -54,6 +56,57 @@ def features(mote, out, name, clips):
     return np.load(feat).astype(np.float32)
 
 
+# Train-split speakers of synth-kws (docs/kws_data.md): accent i, variant j
+# with (i + 3 j) mod 10 >= 2. The test speakers of synth-stream never talk here.
+ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-gb-x-gbcwmd",
+           "en-029", "en-us-nyc"]
+VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f4", "f5", "croak",
+            "whisper", "whisperf", "klatt", "klatt2", "klatt3", "grandma", "grandpa", "steph",
+            "travis", "victor"]
+TRAIN_SPEAKERS = [f"{a}+{v}" for i, a in enumerate(ACCENTS) for j, v in enumerate(VARIANTS)
+                  if (i + 3 * j) % 10 >= 2]
+# Words for connected talk: no digit and no digit homophone (for, to, won, ate, ...).
+TALK_WORDS = """a an the this that my your our their some every many few small big long short
+red green blue yellow black white happy quiet loud warm cold early late morning evening river
+mountain window kitchen garden table letter music paper market station doctor teacher farmer
+dog cat horse bird apple bread coffee water summer winter city village road forest ocean
+walks runs reads writes builds opens closes finds keeps brings carries watches helps likes
+slowly quickly often never always again together outside inside under over near behind beside
+and but or because while when where after before then also very really maybe perhaps
+house garden bridge yesterday tomorrow people children weather language picture story
+question answer minute moment second hour holiday journey friend family neighbour""".split()
+
+
+def talk_crops(out_dir, n_sentences, rng):
+    """1 s crops of connected speech (train speakers) for the _unknown_ class."""
+    crops = []
+    tmp = os.path.join(out_dir, "talk_tmp")
+    os.makedirs(tmp, exist_ok=True)
+    for i in range(n_sentences):
+        words = [TALK_WORDS[k] for k in rng.integers(0, len(TALK_WORDS), rng.integers(6, 14))]
+        voice = TRAIN_SPEAKERS[rng.integers(0, len(TRAIN_SPEAKERS))]
+        raw = os.path.join(tmp, "s.wav")
+        wav = os.path.join(tmp, "s16.wav")
+        subprocess.run(["espeak-ng", "-v", voice, "-p", str(rng.integers(20, 81)),
+                        "-s", str(rng.integers(120, 211)), "-w", raw, " ".join(words)],
+                       check=True, capture_output=True)
+        subprocess.run(["sox", "-R", "-D", raw, "-r", "16000", "-b", "16", wav],
+                       check=True, capture_output=True)
+        with wave.open(wav) as w:
+            a = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768
+        if len(a) < 16000:
+            continue
+        for _ in range(4):
+            st = int(rng.integers(0, len(a) - 16000 + 1))
+            c = a[st:st + 16000].copy()
+            rms = float(np.sqrt(np.mean(c * c))) + 1e-9
+            c *= 10 ** (rng.uniform(-34, -16) / 20) / rms
+            noise_db = rng.uniform(-85, -36)
+            c += rng.standard_normal(16000).astype(np.float32) * 10 ** (noise_db / 20)
+            crops.append(np.clip(np.round(c * 32768), -32768, 32767).astype(np.int16))
+    return np.stack(crops)
+
+
 def shifted(x, rng, max_shift=1600):
     """Random time shift of each clip (zero fill), in samples."""
     out = np.zeros_like(x)
@@ -74,6 +127,8 @@ def main():
     ap.add_argument("--per-class", type=int, default=300)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--talk", type=int, default=400,
+                    help="sentences of connected talk (4 crops each) added to _unknown_")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if not os.path.exists(os.path.join(args.data, "index.csv")):
@@ -89,6 +144,11 @@ def main():
     # Two shifted copies of the training clips besides the originals.
     xtr_all = np.concatenate([xtr, shifted(xtr, rng), shifted(xtr, rng)])
     ytr_all = np.concatenate([ytr, ytr, ytr])
+    if args.talk > 0:
+        talk = talk_crops(args.out, args.talk, rng)
+        print("talk crops", talk.shape, file=sys.stderr)
+        xtr_all = np.concatenate([xtr_all, talk])
+        ytr_all = np.concatenate([ytr_all, np.full(len(talk), LABELS.index("_unknown_"))])
     ftr = features(args.mote, args.out, "train", xtr_all)[..., None]
     fva = features(args.mote, args.out, "val", xva)[..., None]
     fte = features(args.mote, args.out, "test", xte)[..., None]
@@ -151,7 +211,7 @@ def main():
     run([args.mote, "manifest", "set", plain, "-o", final, "name=kws_small", "version=0.1.0",
          "labels=" + ",".join(LABELS), "front_end=" + fe_hex])
     summary = {"test_accuracy_float": float(acc), "test_accuracy_int8": acc8,
-               "train_clips": int(len(xtr)), "test_clips": int(len(xte)),
+               "train_clips": int(len(xtr)), "train_examples": int(len(xtr_all)), "test_clips": int(len(xte)),
                "params": int(model.count_params()), "model": final}
     json.dump(summary, open(os.path.join(args.out, "summary.json"), "w"), indent=2)
     print(json.dumps(summary, indent=2))

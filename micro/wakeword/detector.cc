@@ -7,7 +7,10 @@ namespace mote::micro::wakeword {
 Status Detector::Init(const DetectorConfig& c, ErrorText* err) {
   ready_ = false;
   auto fail = [&](const char* field, const char* what) {
-    if (err != nullptr) err->Clear().Add("wake-word config: ").Add(field).Add(" ").Add(what);
+    if (err != nullptr) {
+      err->Clear();
+      err->Add("wake-word config: ").Add(field).Add(" ").Add(what);
+    }
     return Status::kBadArgument;
   };
   if (c.num_classes < 1 || c.num_classes > kMaxClasses)
