@@ -147,7 +147,8 @@ void Run(const WakewordOptions& o) {
     j["hop_ms"] = hop_ms;
     j["window"] = o.window;
     j["refractory_ms"] = refractory_ms;
-    j["threshold"] = o.threshold;
+    j["threshold"] = config.threshold[0] * kws->out_scale;
+    j["threshold_units"] = config.threshold[0];
     j["detections"] = json::array();
     for (size_t i = 0; i < dets.size(); ++i) {
       json d = {{"time_s", dets[i].time_s}, {"keyword", kws->labels[dets[i].label]},
@@ -167,9 +168,10 @@ void Run(const WakewordOptions& o) {
     std::cout << j.dump(2) << "\n";
     return;
   }
-  std::printf("%s: %.1f s, %zu inferences (hop %u ms, window %d, refractory %u ms, threshold %.2f)\n",
-              o.stream.c_str(), post.duration_s, post.time_ms.size(), hop_ms, o.window,
-              refractory_ms, o.threshold);
+  std::printf("%s: %.1f s, %zu inferences (hop %u ms, window %d, refractory %u ms, "
+              "threshold %u units = %.3f)\n", o.stream.c_str(), post.duration_s,
+              post.time_ms.size(), hop_ms, o.window, refractory_ms, config.threshold[0],
+              config.threshold[0] * kws->out_scale);
   for (size_t i = 0; i < dets.size(); ++i) {
     std::printf("%10.2f s  %-10s %.3f", dets[i].time_s, kws->labels[dets[i].label].c_str(),
                 dets[i].score);

@@ -127,6 +127,9 @@ def main():
     ap.add_argument("--per-class", type=int, default=300)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--channels", type=int, default=48)
+    ap.add_argument("--blocks", type=int, default=3, help="depthwise-separable blocks")
+    ap.add_argument("--stride-t", type=int, default=2, help="time stride of the first conv")
     ap.add_argument("--talk", type=int, default=400,
                     help="sentences of connected talk (4 crops each) added to _unknown_")
     args = ap.parse_args()
@@ -156,14 +159,15 @@ def main():
 
     L = tf.keras.layers
     inp = L.Input((49, 10, 1))
-    h = L.Conv2D(48, (10, 4), strides=(2, 2), padding="same", use_bias=False)(inp)
+    h = L.Conv2D(args.channels, (10, 4), strides=(args.stride_t, 2), padding="same",
+                 use_bias=False)(inp)
     h = L.BatchNormalization()(h)
     h = L.ReLU()(h)
-    for _ in range(3):
+    for _ in range(args.blocks):
         h = L.DepthwiseConv2D((3, 3), padding="same", use_bias=False)(h)
         h = L.BatchNormalization()(h)
         h = L.ReLU()(h)
-        h = L.Conv2D(48, (1, 1), use_bias=False)(h)
+        h = L.Conv2D(args.channels, (1, 1), use_bias=False)(h)
         h = L.BatchNormalization()(h)
         h = L.ReLU()(h)
     h = L.GlobalAveragePooling2D()(h)

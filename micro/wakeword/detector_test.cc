@@ -24,7 +24,7 @@ struct Step {
 };
 
 // Runs the steps at 250 ms each and returns the detections.
-std::vector<Detection> Run(Detector* d, const std::vector<Step>& steps) {
+std::vector<Detection> RunSteps(Detector* d, const std::vector<Step>& steps) {
   std::vector<Detection> out;
   uint32_t t = 0;
   for (const Step& st : steps) {
@@ -63,19 +63,19 @@ TEST(WakewordDetector, MovingAverageNeedsTheWholeWindow) {
   Detector d;
   ASSERT_EQ(d.Init(FourClasses(3, 0, 200), nullptr), Status::kOk);
   // One confident frame is not enough with a window of 3: (250+100+100)/3 = 150.
-  auto dets = Run(&d, {{{0, 0, 100, 0}}, {{0, 0, 250, 0}}, {{0, 0, 100, 0}}, {{0, 0, 100, 0}}});
+  auto dets = RunSteps(&d, {{{0, 0, 100, 0}}, {{0, 0, 250, 0}}, {{0, 0, 100, 0}}, {{0, 0, 100, 0}}});
   EXPECT_TRUE(dets.empty());
   EXPECT_EQ(d.sum(2), 450u);  // last three: 250 + 100 + 100
   d.Reset();
   // Three at 200: average 200 >= 200 fires at the third inference, score 200.
-  dets = Run(&d, {{{0, 0, 200, 0}}, {{0, 0, 200, 0}}, {{0, 0, 200, 0}}});
+  dets = RunSteps(&d, {{{0, 0, 200, 0}}, {{0, 0, 200, 0}}, {{0, 0, 200, 0}}});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(dets[0].label, 2);
   EXPECT_EQ(dets[0].time_ms, 750u);
   EXPECT_EQ(dets[0].score, 200);
   // 199 average does not.
   d.Reset();
-  dets = Run(&d, {{{0, 0, 200, 0}}, {{0, 0, 200, 0}}, {{0, 0, 197, 0}}});
+  dets = RunSteps(&d, {{{0, 0, 200, 0}}, {{0, 0, 200, 0}}, {{0, 0, 197, 0}}});
   EXPECT_TRUE(dets.empty());
 }
 
@@ -83,7 +83,7 @@ TEST(WakewordDetector, NoFireBeforeWindowIsFull) {
   Detector d;
   ASSERT_EQ(d.Init(FourClasses(4, 0, 50), nullptr), Status::kOk);
   // Sum reaches 4 * 50 after two inferences, but the window has four slots.
-  auto dets = Run(&d, {{{0, 0, 255, 0}}, {{0, 0, 255, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}});
+  auto dets = RunSteps(&d, {{{0, 0, 255, 0}}, {{0, 0, 255, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(dets[0].time_ms, 1000u);  // the fourth inference
   EXPECT_EQ(dets[0].score, 127);      // 510 / 4
@@ -92,10 +92,10 @@ TEST(WakewordDetector, NoFireBeforeWindowIsFull) {
 TEST(WakewordDetector, IgnoredClassesNeverFire) {
   Detector d;
   ASSERT_EQ(d.Init(FourClasses(1, 0, 100), nullptr), Status::kOk);
-  auto dets = Run(&d, {{{255, 0, 0, 0}}, {{0, 255, 0, 0}}, {{200, 200, 0, 0}}});
+  auto dets = RunSteps(&d, {{{255, 0, 0, 0}}, {{0, 255, 0, 0}}, {{200, 200, 0, 0}}});
   EXPECT_TRUE(dets.empty());
   // A keyword above threshold fires even when an ignored class scores higher.
-  dets = Run(&d, {{{0, 0, 0, 0}}, {{140, 0, 0, 110}}});
+  dets = RunSteps(&d, {{{0, 0, 0, 0}}, {{140, 0, 0, 110}}});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(dets[0].label, 3);
 }
@@ -108,7 +108,7 @@ TEST(WakewordDetector, OncePerUtterance) {
   std::vector<Step> steps(8, Step{{0, 0, 230, 0}});
   steps.push_back(Step{{0, 0, 10, 0}});
   steps.push_back(Step{{0, 0, 230, 0}});
-  auto dets = Run(&d, steps);
+  auto dets = RunSteps(&d, steps);
   ASSERT_EQ(dets.size(), 2u);
   EXPECT_EQ(dets[0].time_ms, 250u);
   EXPECT_EQ(dets[1].time_ms, 2500u);
@@ -119,13 +119,13 @@ TEST(WakewordDetector, RefractoryBlocksOtherKeywords) {
   ASSERT_EQ(d.Init(FourClasses(1, 1000, 128), nullptr), Status::kOk);
   // "yes" fires at 250 ms; "no" rises at 500 ms (inside 1000 ms): blocked and,
   // being part of the same utterance, it does not fire when the period ends.
-  auto dets = Run(&d, {{{0, 0, 200, 0}}, {{0, 0, 0, 200}}, {{0, 0, 0, 200}},
+  auto dets = RunSteps(&d, {{{0, 0, 200, 0}}, {{0, 0, 0, 200}}, {{0, 0, 0, 200}},
                        {{0, 0, 0, 200}}, {{0, 0, 0, 200}}, {{0, 0, 0, 200}}});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(dets[0].label, 2);
   // A new "no" after the refractory period (1250 ms >= 250 + 1000) fires.
   d.Reset();
-  dets = Run(&d, {{{0, 0, 200, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}},
+  dets = RunSteps(&d, {{{0, 0, 200, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}}, {{0, 0, 0, 0}},
                   {{0, 0, 0, 200}}});
   ASSERT_EQ(dets.size(), 2u);
   EXPECT_EQ(dets[1].label, 3);
@@ -137,14 +137,17 @@ TEST(WakewordDetector, PerClassThresholdAndBestClassWins) {
   DetectorConfig c = FourClasses(2, 0, 100);
   c.threshold[3] = 250;  // "no" needs more
   ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
-  auto dets = Run(&d, {{{0, 0, 0, 240}}, {{0, 0, 0, 240}}});
+  auto dets = RunSteps(&d, {{{0, 0, 0, 240}}, {{0, 0, 0, 240}}});
   EXPECT_TRUE(dets.empty());
   d.Reset();
-  dets = Run(&d, {{{0, 0, 120, 130}}, {{0, 0, 130, 125}}});  // sums 250 vs 255
-  EXPECT_TRUE(dets.empty());                                 // "no" is below its 250
+  // Sums 250 ("yes") and 255 ("no"): "no" is below its own 2 * 250, so
+  // "yes" fires although its sum is smaller.
+  dets = RunSteps(&d, {{{0, 0, 120, 130}}, {{0, 0, 130, 125}}});
+  ASSERT_EQ(dets.size(), 1u);
+  EXPECT_EQ(dets[0].label, 2);
   c.threshold[3] = 100;
   ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
-  dets = Run(&d, {{{0, 0, 120, 130}}, {{0, 0, 130, 125}}});
+  dets = RunSteps(&d, {{{0, 0, 120, 130}}, {{0, 0, 130, 125}}});
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(dets[0].label, 3);  // the larger sum
 }
