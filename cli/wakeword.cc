@@ -18,6 +18,7 @@ using nlohmann::json;
 
 struct WakewordOptions {
   std::string model, stream, truth, frontend, labels, ignore, hop = "250ms", refractory = "1000ms";
+  std::vector<int> sweep_windows;
   float threshold = 0.6f;
   int window = 3;
   int threshold_units = -1;  // >= 0: exact threshold in output units (overrides --threshold)
@@ -128,13 +129,26 @@ void Run(const WakewordOptions& o) {
   if (!truth.empty()) score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
 
   // Sweep: the same posteriors through the detector at other thresholds.
-  std::vector<std::pair<float, ww::StreamScore>> table;
+  struct SweepRow {
+    int window;
+    float threshold;
+    ww::StreamScore score;
+  };
+  std::vector<SweepRow> table;
   if (o.sweep) {
-    for (int t = 30; t <= 98; t += (t < 90 ? 5 : 2)) {
-      const float p = t / 100.0f;
-      auto c = ww::MakeDetectorConfig(*kws, hop_ms, p, o.window, refractory_ms, ignore);
-      table.push_back({p, ww::Score(ww::Detect(*kws, post, c), truth, kws->labels, sopt,
-                                    post.duration_s)});
+    std::vector<int> windows = o.sweep_windows;
+    if (windows.empty()) windows.push_back(o.window);
+    for (int w : windows) {
+      if (w < 1 || w > micro::wakeword::kMaxWindow)
+        throw CommandError("--sweep-windows: each must be 1..16");
+      ww::ScoreOptions wopt = sopt;
+      wopt.span_s = post.window_s + (w - 1) * hop_ms / 1000.0;
+      for (int t = 30; t <= 98; t += (t < 90 ? 5 : 2)) {
+        const float p = t / 100.0f;
+        auto c = ww::MakeDetectorConfig(*kws, hop_ms, p, w, refractory_ms, ignore);
+        table.push_back({w, p, ww::Score(ww::Detect(*kws, post, c), truth, kws->labels, wopt,
+                                         post.duration_s)});
+      }
     }
   }
 
@@ -159,9 +173,10 @@ void Run(const WakewordOptions& o) {
     if (!truth.empty()) j["score"] = ScoreJson(score);
     if (o.sweep) {
       j["sweep"] = json::array();
-      for (const auto& [p, s] : table) {
-        json row = ScoreJson(s);
-        row["threshold"] = p;
+      for (const SweepRow& r : table) {
+        json row = ScoreJson(r.score);
+        row["window"] = r.window;
+        row["threshold"] = r.threshold;
         j["sweep"].push_back(row);
       }
     }
@@ -186,10 +201,11 @@ void Run(const WakewordOptions& o) {
                 score.non_keyword_hours, score.fa_per_hour, score.duplicates);
   }
   if (o.sweep) {
-    std::printf("\nthreshold  FA/h    FA  FRR %%   missed  dup\n");
-    for (const auto& [p, s] : table)
-      std::printf("  %.2f   %6.2f  %4d  %5.1f  %6d  %3d\n", p, s.fa_per_hour, s.false_accepts,
-                  100.0 * s.frr, s.false_rejects, s.duplicates);
+    std::printf("\nwindow  threshold  FA/h    FA  FRR %%   missed  dup\n");
+    for (const SweepRow& r : table)
+      std::printf("  %2d      %.2f   %6.2f  %4d  %5.1f  %6d  %3d\n", r.window, r.threshold,
+                  r.score.fa_per_hour, r.score.false_accepts, 100.0 * r.score.frr,
+                  r.score.false_rejects, r.score.duplicates);
   }
 }
 
@@ -212,7 +228,8 @@ when it overlaps a true keyword of the same label (+- --tolerance).
 Examples:
   mote data synth-stream -o stream.wav                     # 65 min, 240 keywords
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv
-  mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms
+  mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms \
+      --sweep-windows 1,2,3
   mote wakeword model.tflite clip.wav --frontend fe.bin --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
   cmd->add_option("stream", o->stream, "recording (WAV/FLAC/..., the front end's rate)")->required();
@@ -232,6 +249,8 @@ Examples:
   cmd->add_option("--tolerance", o->tolerance, "seconds around a true keyword")
       ->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_flag("--sweep", o->sweep, "also print FA/h and FRR for thresholds 0.30..0.98");
+  cmd->add_option("--sweep-windows", o->sweep_windows, "windows for --sweep (default --window)")
+      ->delimiter(',');
   cmd->add_option("--frontend", o->frontend, "front-end config (.bin blob or .json) if the "
                   "manifest has none");
   cmd->add_option("--labels", o->labels, "comma-separated labels if the manifest has none");
