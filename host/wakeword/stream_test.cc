@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <random>
 
 namespace mote::host::wakeword {
 namespace {
@@ -80,6 +83,63 @@ TEST(WakewordTruth, ParsesSynthStreamCsvAndRejectsBadRows) {
   std::remove(path.c_str());
   EXPECT_FALSE(LoadTruth(path, &t, &err));
   EXPECT_NE(err.find("cannot open"), std::string::npos);
+}
+
+// The example's committed model (labels + front end in its manifest).
+const char kModel[] = MOTE_SOURCE_DIR "/examples/wakeword/kws_small_int8.tflite";
+
+std::vector<int16_t> TestAudio(size_t n) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> noise(0.0, 300.0);
+  std::vector<int16_t> x(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / 16000.0;
+    const double v = 4000.0 * std::sin(2 * M_PI * (300.0 + 400.0 * t) * t) *
+                         (0.5 + 0.5 * std::sin(2 * M_PI * 3.0 * t)) + noise(rng);
+    x[i] = static_cast<int16_t>(std::lround(std::clamp(v, -32768.0, 32767.0)));
+  }
+  return x;
+}
+
+TEST(WakewordStream, ChunkSizeDoesNotChangePosteriors) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  ASSERT_EQ(kws->labels.size(), 12u);
+  const std::vector<int16_t> audio = TestAudio(16000 * 3);
+  StreamOptions a, b;
+  a.hop_ms = b.hop_ms = 250;
+  a.chunk_samples = 320;
+  b.chunk_samples = 7;  // odd blocks that straddle frames and hops
+  Posteriors pa, pb;
+  ASSERT_TRUE(RunPosteriors(kws.get(), audio, 16000, a, &pa, &err)) << err;
+  ASSERT_TRUE(RunPosteriors(kws.get(), audio, 16000, b, &pb, &err)) << err;
+  // 12 hops of 4000 samples; the ring is full (15,840 samples) from the 4th hop.
+  ASSERT_EQ(pa.time_ms.size(), 9u);
+  EXPECT_EQ(pa.time_ms.front(), 1000u);
+  EXPECT_EQ(pa.time_ms.back(), 3000u);
+  EXPECT_EQ(pa.time_ms, pb.time_ms);
+  EXPECT_EQ(pa.scores, pb.scores);  // int8, byte for byte
+  EXPECT_NEAR(pa.window_s, 0.99, 1e-12);
+}
+
+TEST(WakewordStream, RejectsWrongRateAndBadHop) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  Posteriors p;
+  const std::vector<int16_t> audio(16000, 0);
+  EXPECT_FALSE(RunPosteriors(kws.get(), audio, 8000, StreamOptions{}, &p, &err));
+  EXPECT_NE(err.find("8000 Hz"), std::string::npos) << err;
+  StreamOptions o;
+  o.hop_ms = 0;
+  EXPECT_FALSE(RunPosteriors(kws.get(), audio, 16000, o, &p, &err));
+  EXPECT_NE(err.find("hop"), std::string::npos) << err;
+  // Labels that do not match the output count.
+  EXPECT_EQ(KwsModel::Open(kModel, {}, {"a", "b"}, &err), nullptr);
+  EXPECT_NE(err.find("one score per label"), std::string::npos) << err;
+  EXPECT_EQ(KwsModel::Open("/nonexistent/model.tflite", {}, {}, &err), nullptr);
+  EXPECT_NE(err.find("/nonexistent/model.tflite"), std::string::npos) << err;
 }
 
 }  // namespace
