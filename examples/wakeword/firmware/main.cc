@@ -39,7 +39,7 @@ extern const uint8_t ww_stream[], ww_stream_end[];
 #define MOTE_WW_HOP_MS 500
 #endif
 #ifndef MOTE_WW_THRESHOLD_UNITS
-#define MOTE_WW_THRESHOLD_UNITS 154  // p >= 0.6 for an output scale of 1/256
+#define MOTE_WW_THRESHOLD_UNITS 128  // p >= 0.5 for an output scale of 1/256
 #endif
 #ifndef MOTE_WW_WINDOW
 #define MOTE_WW_WINDOW 2
