@@ -230,9 +230,11 @@ Examples:
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms \
       --sweep-windows 1,2,3
-  mote wakeword model.tflite clip.wav --frontend fe.bin --labels _silence_,_unknown_,yes,no --json)");
+  mote wakeword model.tflite clip.wav --frontend fe.bin \
+      --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
-  cmd->add_option("stream", o->stream, "recording (WAV/FLAC/..., the front end's rate)")->required();
+  cmd->add_option("stream", o->stream, "recording (WAV/FLAC/..., the front end's rate)")
+      ->required();
   cmd->add_option("--hop", o->hop, "time between inferences, e.g. 250ms, 0.5s")
       ->capture_default_str();
   cmd->add_option("--threshold", o->threshold, "average probability that fires")

@@ -92,7 +92,8 @@ bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t 
     return false;
   }
   const size_t hop = static_cast<size_t>(static_cast<uint64_t>(opt.hop_ms) * sample_rate / 1000);
-  std::vector<uint64_t> scratch(mdsp::FrontEnd::ScratchBytes(c, mdsp::FrontEndPath::kFixed) / 8 + 1);
+  const size_t scratch_bytes = mdsp::FrontEnd::ScratchBytes(c, mdsp::FrontEndPath::kFixed);
+  std::vector<uint64_t> scratch(scratch_bytes / 8 + 1);
   mdsp::FrontEnd fe;
   micro::ErrorText e;
   if (fe.Init(c, c.normalize ? &kws->norm : nullptr, mdsp::FrontEndPath::kFixed, scratch.data(),
@@ -226,7 +227,8 @@ StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<Tr
         overlaps_other = true;
         continue;
       }
-      if (match < 0 || (hits[match] > 0 && hits[i] == 0)) match = static_cast<int>(i);  // prefer a missed one
+      // The first overlapping keyword, or a later one that is still missed.
+      if (match < 0 || (hits[match] > 0 && hits[i] == 0)) match = static_cast<int>(i);
     }
     s.detection_match.push_back(match);
     if (match < 0) {

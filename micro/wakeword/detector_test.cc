@@ -63,7 +63,8 @@ TEST(WakewordDetector, MovingAverageNeedsTheWholeWindow) {
   Detector d;
   ASSERT_EQ(d.Init(FourClasses(3, 0, 200), nullptr), Status::kOk);
   // One confident frame is not enough with a window of 3: (250+100+100)/3 = 150.
-  auto dets = RunSteps(&d, {{{0, 0, 100, 0}}, {{0, 0, 250, 0}}, {{0, 0, 100, 0}}, {{0, 0, 100, 0}}});
+  auto dets = RunSteps(&d, {{{0, 0, 100, 0}}, {{0, 0, 250, 0}}, {{0, 0, 100, 0}},
+                            {{0, 0, 100, 0}}});
   EXPECT_TRUE(dets.empty());
   EXPECT_EQ(d.sum(2), 450u);  // last three: 250 + 100 + 100
   d.Reset();

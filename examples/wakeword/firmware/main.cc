@@ -128,7 +128,8 @@ int main(void) {
   if (interp.AllocateTensors() != Status::kOk) return Fail("AllocateTensors: ", interp.error());
   Manifest m;
   ErrorText err;
-  if (FindManifest(&interp.model(), &m, &err) != Status::kOk) return Fail("manifest: ", err.c_str());
+  if (FindManifest(&interp.model(), &m, &err) != Status::kOk)
+    return Fail("manifest: ", err.c_str());
   if (!m.present || m.front_end.size == 0 || m.num_labels == 0)
     return Fail("the model's manifest needs labels and a front_end config", "");
   dsp::FrontEndConfig fc;
