@@ -126,6 +126,7 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_WAKEWORD_STREAM ${CMAKE_BINARY_DIR}/demo/wakeword_stream.wav)
   add_custom_command(
     OUTPUT ${MOTE_WAKEWORD_STREAM}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/demo
     COMMAND mote data synth-stream -o ${MOTE_WAKEWORD_STREAM} --minutes 0.25 --keywords 4 --seed 7
     DEPENDS mote
     COMMENT "mote data synth-stream (15 s stream for the wake-word device loop)")
