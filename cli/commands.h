@@ -39,6 +39,8 @@ void AddFeatures(CLI::App& app);
 // Pruning (issue 8): mote prune, and mote accuracy (int8 accuracy on a data set).
 void AddPrune(CLI::App& app);
 void AddAccuracy(CLI::App& app);
+// Streaming wake-word detection (issue 7).
+void AddWakeword(CLI::App& app);
 
 }  // namespace mote::cli
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   mote::cli::AddFeatures(app);
   mote::cli::AddPrune(app);
   mote::cli::AddAccuracy(app);
+  mote::cli::AddWakeword(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

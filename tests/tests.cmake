@@ -115,6 +115,30 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   add_custom_target(mote_anomaly_model ALL DEPENDS ${MOTE_ANOMALY_MODEL})
 endif()
 # ---- end anomaly device loop: model ---------------------------------------------
+# ---- wakeword device loop (examples/wakeword/): model, stream, parameters ----
+# The example's int8 model (committed; examples/wakeword/make_model.py rebuilds
+# it) and a 15 s recording with 4 keywords by test speakers, made at build
+# time by `mote data synth-stream` (espeak-ng + sox, a few seconds), for the
+# firmware's wakeword_loop.elf. The decision parameters go to the firmware
+# and to `mote wakeword` in the _vs_host test (section at the end).
+set(MOTE_WAKEWORD_MODEL "")
+set(MOTE_WAKEWORD_STREAM "")
+set(MOTE_WAKEWORD_HOP_MS 500)
+set(MOTE_WAKEWORD_WINDOW 2)
+set(MOTE_WAKEWORD_REFRACTORY_MS 1000)
+set(MOTE_WAKEWORD_THRESHOLD_UNITS 128)
+if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
+  set(MOTE_WAKEWORD_MODEL ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/kws_small_int8.tflite)
+  set(MOTE_WAKEWORD_STREAM ${CMAKE_BINARY_DIR}/demo/wakeword_stream.wav)
+  add_custom_command(
+    OUTPUT ${MOTE_WAKEWORD_STREAM}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/demo
+    COMMAND mote data synth-stream -o ${MOTE_WAKEWORD_STREAM} --minutes 0.25 --keywords 4 --seed 7
+    DEPENDS mote
+    COMMENT "mote data synth-stream (15 s stream for the wake-word device loop)")
+  add_custom_target(mote_wakeword_stream ALL DEPENDS ${MOTE_WAKEWORD_STREAM})
+endif()
+# ---- end wakeword device loop: model, stream, parameters ----------------------
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   include(ExternalProject)
   add_library(mote_insn_count MODULE firmware/qemu/insn_count.c)
@@ -131,7 +155,11 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
       CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchains/arm-none-eabi.cmake
                  -DMOTE_BOARD=${board} -DMOTE_OPT=${opt} -DMOTE_SHARED_DIR=${MOTE_SHARED_DIR}
                  -DMOTE_CODEGEN_DIR=${MOTE_CODEGEN_DIR} -DMOTE_ANOMALY_MODEL=${MOTE_ANOMALY_MODEL}
-      DEPENDS mote_codegen_all mote_anomaly_model
+                 -DMOTE_WAKEWORD_MODEL=${MOTE_WAKEWORD_MODEL} -DMOTE_WAKEWORD_STREAM=${MOTE_WAKEWORD_STREAM}
+                 -DMOTE_WAKEWORD_HOP_MS=${MOTE_WAKEWORD_HOP_MS} -DMOTE_WAKEWORD_WINDOW=${MOTE_WAKEWORD_WINDOW}
+                 -DMOTE_WAKEWORD_REFRACTORY_MS=${MOTE_WAKEWORD_REFRACTORY_MS}
+                 -DMOTE_WAKEWORD_THRESHOLD_UNITS=${MOTE_WAKEWORD_THRESHOLD_UNITS}
+      DEPENDS mote_codegen_all mote_anomaly_model mote_wakeword_stream
       BUILD_ALWAYS ON
       INSTALL_COMMAND ""
       USES_TERMINAL_BUILD OFF)
@@ -369,3 +397,23 @@ add_test(NAME oracle_qat_tflm
                  --mote $<TARGET_FILE:mote>)
 set_tests_properties(oracle_qat_tflm PROPERTIES LABELS oracle TIMEOUT 600)
 # ---- end quantization-aware training ---------------------------------------------
+
+# ---- wakeword device loop (examples/wakeword/firmware/): ctest -L target ----
+# wakeword_loop.elf feeds the embedded 15 s stream through the fixed-point
+# front end in 20 ms blocks, runs the model every hop, applies the decision
+# logic and sleeps (WFI); _vs_host requires the same detections (time, label,
+# score) as `mote wakeword` with the same parameters, and at least one.
+if(MOTE_WAKEWORD_MODEL)
+  foreach(board IN LISTS MOTE_TARGET_BOARDS)
+    add_test(NAME target_${board}_wakeword_vs_host
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/target/wakeword_vs_host.py
+                     --mote $<TARGET_FILE:mote> --board ${board}
+                     --elf ${CMAKE_BINARY_DIR}/target/${board}/wakeword_loop.elf
+                     --model ${MOTE_WAKEWORD_MODEL} --stream ${MOTE_WAKEWORD_STREAM}
+                     --hop-ms ${MOTE_WAKEWORD_HOP_MS} --window ${MOTE_WAKEWORD_WINDOW}
+                     --refractory-ms ${MOTE_WAKEWORD_REFRACTORY_MS}
+                     --threshold-units ${MOTE_WAKEWORD_THRESHOLD_UNITS})
+    set_tests_properties(target_${board}_wakeword_vs_host PROPERTIES LABELS target TIMEOUT 300)
+  endforeach()
+endif()
+# ---- end wakeword device loop ----------------------------------------------------

@@ -1,0 +1,264 @@
+// mote wakeword MODEL STREAM.wav [--hop 250ms] [--threshold P] [--window K]
+//   [--refractory 1000ms] [--truth STREAM.csv] [--sweep] [--json]
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "host/dsp/config_json.h"
+#include "host/io/wav.h"
+#include "host/wakeword/stream.h"
+
+namespace mote::cli {
+namespace {
+
+namespace ww = host::wakeword;
+using nlohmann::json;
+
+struct WakewordOptions {
+  std::string model, stream, truth, frontend, labels, ignore, hop = "250ms", refractory = "1000ms";
+  std::vector<int> sweep_windows;
+  float threshold = 0.6f;
+  int window = 3;
+  int threshold_units = -1;  // >= 0: exact threshold in output units (overrides --threshold)
+  int chunk = 320;
+  double tolerance = 0.25;
+  bool sweep = false, json = false;
+};
+
+// "250ms", "0.25s" or "250" (milliseconds) -> milliseconds.
+uint32_t ParseMs(const std::string& what, const std::string& text) {
+  std::string num = text;
+  double mul = 1.0;
+  if (num.size() > 2 && num.compare(num.size() - 2, 2, "ms") == 0) {
+    num.resize(num.size() - 2);
+  } else if (num.size() > 1 && num.back() == 's') {
+    num.pop_back();
+    mul = 1000.0;
+  }
+  char* end = nullptr;
+  const double v = std::strtod(num.c_str(), &end);
+  if (num.empty() || *end != '\0' || !std::isfinite(v) || v < 0 || v * mul > 3.6e6)
+    throw CommandError(what + ": expected a duration like 250ms or 0.5s, got '" + text + "'");
+  return static_cast<uint32_t>(std::lround(v * mul));
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::vector<uint8_t> LoadFrontEnd(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw CommandError(path + ": cannot open");
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    micro::dsp::FrontEndConfig c;
+    micro::dsp::FeatureNorm n;
+    try {
+      host::dsp::ConfigFromJson(json::parse(bytes), &c, &n);
+    } catch (const std::exception& e) {
+      throw CommandError(path + ": " + e.what());
+    }
+    std::vector<uint8_t> blob(micro::dsp::kMaxConfigBytes);
+    const size_t size = micro::dsp::EncodeConfig(c, c.normalize ? &n : nullptr, blob.data(),
+                                                 blob.size());
+    if (size == 0) throw CommandError(path + ": invalid front-end config");
+    blob.resize(size);
+    return blob;
+  }
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+json ScoreJson(const ww::StreamScore& s) {
+  return {{"keywords", s.keywords},         {"detected", s.detected},
+          {"false_rejects", s.false_rejects}, {"frr", s.frr},
+          {"false_accepts", s.false_accepts}, {"wrong_keyword", s.wrong_keyword},
+          {"duplicates", s.duplicates},       {"non_keyword_hours", s.non_keyword_hours},
+          {"fa_per_hour", s.fa_per_hour}};
+}
+
+void Run(const WakewordOptions& o) {
+  std::string err;
+  if (o.window < 1 || o.window > micro::wakeword::kMaxWindow)
+    throw CommandError("--window: must be 1..16 inferences");
+  if (!(o.threshold > 0.0f && o.threshold <= 1.0f))
+    throw CommandError("--threshold: must be a probability in (0, 1]");
+  const uint32_t hop_ms = ParseMs("--hop", o.hop);
+  const uint32_t refractory_ms = ParseMs("--refractory", o.refractory);
+  auto kws = ww::KwsModel::Open(o.model, LoadFrontEnd(o.frontend), SplitList(o.labels), &err);
+  if (!kws) throw CommandError(err);
+  auto audio = host::ReadAudioInt16(o.stream, &err);
+  if (!audio) throw CommandError(err);
+  std::vector<ww::TruthEvent> truth;
+  if (!o.truth.empty() && !ww::LoadTruth(o.truth, &truth, &err)) throw CommandError(err);
+  if (o.sweep && o.truth.empty()) throw CommandError("--sweep needs --truth STREAM.csv");
+
+  ww::StreamOptions so;
+  so.hop_ms = hop_ms;
+  so.chunk_samples = static_cast<uint32_t>(o.chunk);
+  ww::Posteriors post;
+  if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so, &post,
+                         &err))
+    throw CommandError(o.stream + ": " + err);
+  const std::vector<std::string> ignore = SplitList(o.ignore);
+  auto config = ww::MakeDetectorConfig(*kws, hop_ms, o.threshold, o.window, refractory_ms, ignore);
+  if (o.threshold_units >= 0)
+    for (int k = 0; k < config.num_classes; ++k)
+      config.threshold[k] = static_cast<uint16_t>(o.threshold_units);
+  micro::wakeword::Detector check;
+  micro::ErrorText e;
+  if (check.Init(config, &e) != micro::Status::kOk) throw CommandError(e.c_str());
+  const auto dets = ww::Detect(*kws, post, config);
+  ww::ScoreOptions sopt;
+  sopt.tolerance_s = o.tolerance;
+  sopt.span_s = post.window_s + (o.window - 1) * hop_ms / 1000.0;
+  ww::StreamScore score;
+  if (!truth.empty()) score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
+
+  // Sweep: the same posteriors through the detector at other thresholds.
+  struct SweepRow {
+    int window;
+    float threshold;
+    ww::StreamScore score;
+  };
+  std::vector<SweepRow> table;
+  if (o.sweep) {
+    std::vector<int> windows = o.sweep_windows;
+    if (windows.empty()) windows.push_back(o.window);
+    for (int w : windows) {
+      if (w < 1 || w > micro::wakeword::kMaxWindow)
+        throw CommandError("--sweep-windows: each must be 1..16");
+      ww::ScoreOptions wopt = sopt;
+      wopt.span_s = post.window_s + (w - 1) * hop_ms / 1000.0;
+      for (int t = 30; t <= 98; t += (t < 90 ? 5 : 2)) {
+        const float p = t / 100.0f;
+        auto c = ww::MakeDetectorConfig(*kws, hop_ms, p, w, refractory_ms, ignore);
+        table.push_back({w, p, ww::Score(ww::Detect(*kws, post, c), truth, kws->labels, wopt,
+                                         post.duration_s)});
+      }
+    }
+  }
+
+  if (o.json) {
+    json j;
+    j["model"] = o.model;
+    j["stream"] = o.stream;
+    j["duration_s"] = post.duration_s;
+    j["inferences"] = post.time_ms.size();
+    j["hop_ms"] = hop_ms;
+    j["window"] = o.window;
+    j["refractory_ms"] = refractory_ms;
+    j["threshold"] = config.threshold[0] * kws->out_scale;
+    j["threshold_units"] = config.threshold[0];
+    j["detections"] = json::array();
+    for (size_t i = 0; i < dets.size(); ++i) {
+      json d = {{"time_s", dets[i].time_s}, {"keyword", kws->labels[dets[i].label]},
+                {"label", dets[i].label}, {"score", dets[i].score}, {"units", dets[i].units}};
+      if (!truth.empty()) d["truth"] = score.detection_match[i];
+      j["detections"].push_back(d);
+    }
+    if (!truth.empty()) j["score"] = ScoreJson(score);
+    if (o.sweep) {
+      j["sweep"] = json::array();
+      for (const SweepRow& r : table) {
+        json row = ScoreJson(r.score);
+        row["window"] = r.window;
+        row["threshold"] = r.threshold;
+        j["sweep"].push_back(row);
+      }
+    }
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::printf("%s: %.1f s, %zu inferences (hop %u ms, window %d, refractory %u ms, "
+              "threshold %u units = %.3f)\n", o.stream.c_str(), post.duration_s,
+              post.time_ms.size(), hop_ms, o.window, refractory_ms, config.threshold[0],
+              config.threshold[0] * kws->out_scale);
+  for (size_t i = 0; i < dets.size(); ++i) {
+    std::printf("%10.2f s  %-10s %.3f", dets[i].time_s, kws->labels[dets[i].label].c_str(),
+                dets[i].score);
+    if (!truth.empty()) std::printf("  %s", score.detection_match[i] < 0 ? "FALSE ACCEPT" : "ok");
+    std::printf("\n");
+  }
+  if (!truth.empty()) {
+    std::printf("keywords %d, detected %d, false rejects %d (%.1f %%)\n", score.keywords,
+                score.detected, score.false_rejects, 100.0 * score.frr);
+    std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
+                " duplicates %d\n", score.false_accepts, score.wrong_keyword,
+                score.non_keyword_hours, score.fa_per_hour, score.duplicates);
+  }
+  if (o.sweep) {
+    std::printf("\nwindow  threshold  FA/h    FA  FRR %%   missed  dup\n");
+    for (const SweepRow& r : table)
+      std::printf("  %2d      %.2f   %6.2f  %4d  %5.1f  %6d  %3d\n", r.window, r.threshold,
+                  r.score.fa_per_hour, r.score.false_accepts, 100.0 * r.score.frr,
+                  r.score.false_rejects, r.score.duplicates);
+  }
+}
+
+}  // namespace
+
+void AddWakeword(CLI::App& app) {
+  auto o = std::make_shared<WakewordOptions>();
+  auto* cmd = app.add_subcommand("wakeword", "Streaming keyword detection over a long recording");
+  cmd->footer(R"(
+Runs the device pipeline on the host: int16 samples pushed into the fixed-point
+front end in --chunk blocks, the model every --hop once a full window of frames
+is there, the posteriors averaged over the last --window inferences, a keyword
+fires when its average reaches --threshold (not _silence_/_unknown_), at most
+once per utterance and never within --refractory of the previous detection.
+Labels and front-end config come from the model's manifest (or --labels,
+--frontend). With --truth (synth-stream CSV) detections are scored: a
+detection at t covers [t - window audio - (window-1)*hop, t]; it is correct
+when it overlaps a true keyword of the same label (+- --tolerance).
+
+Examples:
+  mote data synth-stream -o stream.wav                     # 65 min, 240 keywords
+  mote wakeword kws_int8.tflite stream.wav --truth stream.csv
+  mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms \
+      --sweep-windows 1,2,3
+  mote wakeword model.tflite clip.wav --frontend fe.bin \
+      --labels _silence_,_unknown_,yes,no --json)");
+  cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
+  cmd->add_option("stream", o->stream, "recording (WAV/FLAC/..., the front end's rate)")
+      ->required();
+  cmd->add_option("--hop", o->hop, "time between inferences, e.g. 250ms, 0.5s")
+      ->capture_default_str();
+  cmd->add_option("--threshold", o->threshold, "average probability that fires")
+      ->capture_default_str();
+  cmd->add_option("--threshold-units", o->threshold_units,
+                  "exact threshold in output units (q - zero_point), as the firmware's")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--window", o->window, "inferences averaged (1..16)")->capture_default_str();
+  cmd->add_option("--refractory", o->refractory, "no detection within this time of the last")
+      ->capture_default_str();
+  cmd->add_option("--chunk", o->chunk, "samples per PushSamples call")->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]");
+  cmd->add_option("--tolerance", o->tolerance, "seconds around a true keyword")
+      ->capture_default_str()->check(CLI::Range(0.0, 10.0));
+  cmd->add_flag("--sweep", o->sweep, "also print FA/h and FRR for thresholds 0.30..0.98");
+  cmd->add_option("--sweep-windows", o->sweep_windows, "windows for --sweep (default --window)")
+      ->delimiter(',');
+  cmd->add_option("--frontend", o->frontend, "front-end config (.bin blob or .json) if the "
+                  "manifest has none");
+  cmd->add_option("--labels", o->labels, "comma-separated labels if the manifest has none");
+  cmd->add_option("--ignore", o->ignore, "more labels that never fire (comma-separated)");
+  cmd->add_flag("--json", o->json, "machine-readable output");
+  cmd->callback([o] { Run(*o); });
+}
+
+}  // namespace mote::cli

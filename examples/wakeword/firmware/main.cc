@@ -1,0 +1,234 @@
+// The wake-word example's device loop on a Cortex-M board (QEMU): a short
+// recording (16 kHz mono WAV embedded in flash, standing in for the
+// microphone) is fed to the fixed-point front end in 20 ms DMA-sized blocks;
+// every hop the model runs on the last 49 frames and its int8 posteriors go
+// through the decision logic (micro/wakeword/detector.h); then the core
+// sleeps (SysTick + WFI) until the next hop.
+//
+// The front-end config and the labels come from the model's manifest
+// (FindManifest -> DecodeConfig); input and output quantization from the
+// model. The decision parameters are compile-time constants (MOTE_WW_HOP_MS,
+// MOTE_WW_THRESHOLD_UNITS, MOTE_WW_WINDOW, MOTE_WW_REFRACTORY_MS) that the
+// ctest also passes to `mote wakeword`, whose detections must be the same
+// (tests/target/wakeword_vs_host.py).
+//
+// Output:
+//   detect t_ms=<ms> label=<index> name=<label> score=<units>
+//   summary: hops=.. inferences=.. detections=.. audio_ms=.. arena_used=.. fe_scratch=..
+// Each hop's work (front end + model + decision) sits between MoteMarkBegin
+// and MoteMarkEnd, so the instruction-count plugin prints one count per hop.
+//
+// Freestanding: no heap, no exceptions, no stdio (semihosting output).
+#include <stdint.h>
+#include <string.h>
+
+#include "examples/anomaly/firmware/sleep.h"
+#include "firmware/board.h"
+#include "micro/dsp/config.h"
+#include "micro/dsp/frontend.h"
+#include "micro/runtime/interpreter.h"
+#include "micro/safety/manifest.h"
+#include "micro/wakeword/detector.h"
+
+extern "C" {
+extern const uint8_t mote_model[], mote_model_end[];
+extern const uint8_t ww_stream[], ww_stream_end[];
+}
+
+#ifndef MOTE_WW_HOP_MS
+#define MOTE_WW_HOP_MS 500
+#endif
+#ifndef MOTE_WW_THRESHOLD_UNITS
+#define MOTE_WW_THRESHOLD_UNITS 128  // p >= 0.5 for an output scale of 1/256
+#endif
+#ifndef MOTE_WW_WINDOW
+#define MOTE_WW_WINDOW 2
+#endif
+#ifndef MOTE_WW_REFRACTORY_MS
+#define MOTE_WW_REFRACTORY_MS 1000
+#endif
+
+namespace {
+
+using mote::micro::DType;
+using mote::micro::ErrorText;
+using mote::micro::Interpreter;
+using mote::micro::Manifest;
+using mote::micro::Status;
+using mote::micro::Tensor;
+namespace dsp = mote::micro::dsp;
+namespace ww = mote::micro::wakeword;
+
+constexpr size_t kArenaBytes = 48 * 1024;
+constexpr size_t kScratchBytes = 8 * 1024;  // fixed-path KWS front end needs ~7.1 KB
+constexpr size_t kChunk = 320;              // 20 ms at 16 kHz: one DMA block
+constexpr uint32_t kSleepTicksPerHop = 4;
+
+alignas(16) uint8_t g_arena[kArenaBytes];
+alignas(8) uint8_t g_scratch[kScratchBytes];
+
+uint32_t ReadU32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
+
+// Finds the 16-bit mono PCM samples of a RIFF/WAVE file; false if it is not one.
+bool FindPcm(const uint8_t* p, size_t n, const int16_t** samples, size_t* count, uint32_t* rate) {
+  if (n < 12 || memcmp(p, "RIFF", 4) != 0 || memcmp(p + 8, "WAVE", 4) != 0) return false;
+  bool fmt_ok = false;
+  for (size_t at = 12; at + 8 <= n;) {
+    const uint32_t size = ReadU32(p + at + 4);
+    const uint8_t* body = p + at + 8;
+    if (size > n - at - 8) return false;
+    if (memcmp(p + at, "fmt ", 4) == 0 && size >= 16) {
+      const uint16_t format = static_cast<uint16_t>(body[0] | body[1] << 8);
+      const uint16_t channels = static_cast<uint16_t>(body[2] | body[3] << 8);
+      const uint16_t bits = static_cast<uint16_t>(body[14] | body[15] << 8);
+      *rate = ReadU32(body + 4);
+      fmt_ok = format == 1 && channels == 1 && bits == 16;
+    } else if (memcmp(p + at, "data", 4) == 0) {
+      if (!fmt_ok || (reinterpret_cast<uintptr_t>(body) & 1) != 0) return false;
+      *samples = reinterpret_cast<const int16_t*>(body);
+      *count = size / 2;
+      return true;
+    }
+    at += 8 + size + (size & 1);
+  }
+  return false;
+}
+
+int Fail(const char* what, const char* detail) {
+  MoteWrite("mote-fw: ");
+  MoteWrite(what);
+  MoteWrite(detail);
+  MoteWrite("\n");
+  return 2;
+}
+
+void WriteSpan(const mote::micro::ByteSpan& s) {
+  char buf[33];
+  const uint32_t n = s.size < 32 ? s.size : 32;
+  memcpy(buf, s.data, n);
+  buf[n] = '\0';
+  MoteWrite(buf);
+}
+
+}  // namespace
+
+int main(void) {
+  MoteWrite("mote-fw wakeword loop\n");
+  const int16_t* pcm = nullptr;
+  size_t samples = 0;
+  uint32_t rate = 0;
+  if (!FindPcm(ww_stream, static_cast<size_t>(ww_stream_end - ww_stream), &pcm, &samples, &rate))
+    return Fail("embedded stream is not a 16-bit mono PCM WAV", "");
+
+  Interpreter interp(mote_model, static_cast<size_t>(mote_model_end - mote_model), g_arena,
+                     sizeof(g_arena));
+  if (interp.AllocateTensors() != Status::kOk) return Fail("AllocateTensors: ", interp.error());
+  Manifest m;
+  ErrorText err;
+  if (FindManifest(&interp.model(), &m, &err) != Status::kOk)
+    return Fail("manifest: ", err.c_str());
+  if (!m.present || m.front_end.size == 0 || m.num_labels == 0)
+    return Fail("the model's manifest needs labels and a front_end config", "");
+  dsp::FrontEndConfig fc;
+  static dsp::FeatureNorm norm;  // 1 KB: static, not on the stack
+  if (dsp::DecodeConfig(m.front_end.data, m.front_end.size, &fc, &norm, &err) != Status::kOk)
+    return Fail("front end: ", err.c_str());
+  if (fc.sample_rate_hz != rate) return Fail("stream rate differs from the front end's", "");
+  if (dsp::FrontEnd::ScratchBytes(fc, dsp::FrontEndPath::kFixed) > sizeof(g_scratch))
+    return Fail("front-end scratch too small", "");
+  dsp::FrontEnd fe;
+  if (fe.Init(fc, fc.normalize ? &norm : nullptr, dsp::FrontEndPath::kFixed, g_scratch,
+              sizeof(g_scratch), &err) != Status::kOk)
+    return Fail("front end: ", err.c_str());
+  Tensor& in = *interp.input(0);
+  const Tensor& out = *interp.output(0);
+  if (in.type != DType::kInt8 || out.type != DType::kInt8 || !in.quantized || !out.quantized ||
+      in.elements() != fc.frames * fe.num_features() ||
+      out.elements() != static_cast<int>(m.num_labels) || m.num_labels > ww::kMaxClasses)
+    return Fail("expected int8 input [frames x features] and one int8 score per label", "");
+
+  ww::DetectorConfig dc;
+  dc.num_classes = static_cast<uint16_t>(m.num_labels);
+  dc.window = MOTE_WW_WINDOW;
+  dc.hop_ms = MOTE_WW_HOP_MS;
+  dc.refractory_ms = MOTE_WW_REFRACTORY_MS;
+  for (uint32_t k = 0; k < m.num_labels; ++k) {
+    const mote::micro::ByteSpan l = m.Label(k);
+    const bool ignored = (l.size == 9 && memcmp(l.data, "_silence_", 9) == 0) ||
+                         (l.size == 9 && memcmp(l.data, "_unknown_", 9) == 0);
+    if (ignored) dc.ignore_mask |= 1u << k;
+    dc.threshold[k] = MOTE_WW_THRESHOLD_UNITS;
+  }
+  ww::Detector det;
+  if (det.Init(dc, &err) != Status::kOk) return Fail("detector: ", err.c_str());
+
+  const size_t hop = static_cast<size_t>(static_cast<uint64_t>(MOTE_WW_HOP_MS) * rate / 1000);
+  MoteWrite("model ");
+  MoteWriteU(static_cast<uint32_t>(mote_model_end - mote_model));
+  MoteWrite(" B, arena_used=");
+  MoteWriteU(static_cast<uint32_t>(interp.arena_used_bytes()));
+  MoteWrite(" B, fe_scratch=");
+  MoteWriteU(static_cast<uint32_t>(dsp::FrontEnd::ScratchBytes(fc, dsp::FrontEndPath::kFixed)));
+  MoteWrite(" B, stream ");
+  MoteWriteU(static_cast<uint32_t>(samples));
+  MoteWrite(" samples, hop ");
+  MoteWriteU(MOTE_WW_HOP_MS);
+  MoteWrite(" ms, window ");
+  MoteWriteU(MOTE_WW_WINDOW);
+  MoteWrite(", threshold ");
+  MoteWriteU(MOTE_WW_THRESHOLD_UNITS);
+  MoteWrite(" units\n");
+
+  anomaly::SleepInit();
+  MoteStackPaint();
+  uint32_t hops = 0, inferences = 0, detections = 0;
+  for (size_t pos = 0; pos + hop <= samples; pos += hop, ++hops) {
+    MoteMarkBegin();
+    for (size_t done = 0; done < hop; done += kChunk) {  // one DMA block at a time
+      const size_t n = hop - done < kChunk ? hop - done : kChunk;
+      fe.PushSamples(pcm + pos + done, n);
+    }
+    bool fired = false;
+    ww::Detection d;
+    if (fe.frames_ready() == fc.frames) {
+      fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point);
+      if (interp.Invoke() != Status::kOk) return Fail("Invoke: ", interp.error());
+      ++inferences;
+      const uint32_t t_ms = static_cast<uint32_t>(static_cast<uint64_t>(pos + hop) * 1000 / rate);
+      fired = det.PushS8(out.as<int8_t>(), out.zero_point, t_ms, &d);
+    }
+    MoteMarkEnd();
+    if (fired) {
+      ++detections;
+      MoteWrite("detect t_ms=");
+      MoteWriteU(d.time_ms);
+      MoteWrite(" label=");
+      MoteWriteI(d.label);
+      MoteWrite(" name=");
+      WriteSpan(m.Label(static_cast<uint32_t>(d.label)));
+      MoteWrite(" score=");
+      MoteWriteU(d.score);
+      MoteWrite("\n");
+    }
+    anomaly::SleepTicks(kSleepTicksPerHop);  // until the next hop's audio is in
+  }
+  MoteWrite("summary: hops=");
+  MoteWriteU(hops);
+  MoteWrite(" inferences=");
+  MoteWriteU(inferences);
+  MoteWrite(" detections=");
+  MoteWriteU(detections);
+  MoteWrite(" audio_ms=");
+  MoteWriteU(static_cast<uint32_t>(static_cast<uint64_t>(hops) * hop * 1000 / rate));
+  MoteWrite(" stack_used=");
+  MoteWriteU(static_cast<uint32_t>(MoteStackUsed()));
+  MoteWrite(" wfi=");
+  MoteWriteU(anomaly::SleepWfiCount());
+  MoteWrite("\nresult: ");
+  MoteWrite(detections > 0 ? "PASS" : "FAIL (no detection)");
+  MoteWrite("\n");
+  return detections > 0 ? 0 : 1;
+}

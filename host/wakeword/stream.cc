@@ -1,0 +1,248 @@
+#include "host/wakeword/stream.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "host/io/manifest.h"
+#include "micro/dsp/frontend.h"
+
+namespace mote::host::wakeword {
+
+namespace mdsp = micro::dsp;
+using micro::DType;
+using micro::Status;
+
+std::unique_ptr<KwsModel> KwsModel::Open(const std::string& path,
+                                         const std::vector<uint8_t>& frontend_blob,
+                                         const std::vector<std::string>& labels,
+                                         std::string* err) {
+  auto kws = std::make_unique<KwsModel>();
+  kws->model = LoadedModel::Open(path, err, 4u << 20);
+  if (!kws->model) return nullptr;
+  const AlignedBytes& bytes = kws->model->bytes();
+  std::string merr;
+  auto m = ReadModelManifest(bytes.data(), bytes.size(), &merr);
+  if (!m && !merr.empty()) {
+    *err = path + ": manifest: " + merr;
+    return nullptr;
+  }
+  std::vector<uint8_t> blob = frontend_blob;
+  if (blob.empty() && m) blob = m->front_end;
+  kws->labels = labels;
+  if (kws->labels.empty() && m) kws->labels = m->labels;
+  if (blob.empty()) {
+    *err = path + ": no front-end config (manifest field front_end or --frontend FILE)";
+    return nullptr;
+  }
+  if (kws->labels.empty()) {
+    *err = path + ": no labels (manifest field labels or --labels a,b,...)";
+    return nullptr;
+  }
+  micro::ErrorText e;
+  if (mdsp::DecodeConfig(blob.data(), blob.size(), &kws->fe, &kws->norm, &e) != Status::kOk) {
+    *err = path + ": front-end config: " + e.c_str();
+    return nullptr;
+  }
+  micro::Interpreter& in = kws->model->interpreter();
+  if (in.inputs_size() != 1 || in.outputs_size() != 1) {
+    *err = path + ": expected one input and one output";
+    return nullptr;
+  }
+  const micro::Tensor* x = in.input(0);
+  const micro::Tensor* y = in.output(0);
+  const int want = kws->fe.frames * mdsp::NumFeatures(kws->fe);
+  if (x->type != DType::kInt8 || !x->quantized || x->elements() != want || !(x->scale > 0.0f)) {
+    *err = path + ": input must be quantized int8 with " + std::to_string(kws->fe.frames) + "x" +
+           std::to_string(mdsp::NumFeatures(kws->fe)) + " elements (the front end's frames x " +
+           "features), got " + std::to_string(x->elements());
+    return nullptr;
+  }
+  if (y->type != DType::kInt8 || !y->quantized ||
+      y->elements() != static_cast<int>(kws->labels.size())) {
+    *err = path + ": output must be quantized int8 with one score per label (" +
+           std::to_string(kws->labels.size()) + "), got " + std::to_string(y->elements());
+    return nullptr;
+  }
+  if (kws->labels.size() > static_cast<size_t>(micro::wakeword::kMaxClasses)) {
+    *err = path + ": more than 32 labels";
+    return nullptr;
+  }
+  kws->out_scale = y->scale;
+  kws->out_zero_point = y->zero_point;
+  return kws;
+}
+
+bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t sample_rate,
+                   const StreamOptions& opt, Posteriors* out, std::string* err) {
+  const mdsp::FrontEndConfig& c = kws->fe;
+  if (sample_rate != c.sample_rate_hz) {
+    *err = "stream is " + std::to_string(sample_rate) + " Hz, the front end expects " +
+           std::to_string(c.sample_rate_hz) + " Hz";
+    return false;
+  }
+  if (opt.hop_ms == 0 || (static_cast<uint64_t>(opt.hop_ms) * sample_rate) % 1000 != 0) {
+    *err = "hop " + std::to_string(opt.hop_ms) + " ms is not a whole number of samples";
+    return false;
+  }
+  if (opt.chunk_samples == 0) {
+    *err = "chunk must be at least one sample";
+    return false;
+  }
+  const size_t hop = static_cast<size_t>(static_cast<uint64_t>(opt.hop_ms) * sample_rate / 1000);
+  const size_t scratch_bytes = mdsp::FrontEnd::ScratchBytes(c, mdsp::FrontEndPath::kFixed);
+  std::vector<uint64_t> scratch(scratch_bytes / 8 + 1);
+  mdsp::FrontEnd fe;
+  micro::ErrorText e;
+  if (fe.Init(c, c.normalize ? &kws->norm : nullptr, mdsp::FrontEndPath::kFixed, scratch.data(),
+              scratch.size() * 8, &e) != Status::kOk) {
+    *err = std::string("front end: ") + e.c_str();
+    return false;
+  }
+  micro::Interpreter& in = kws->model->interpreter();
+  micro::Tensor* x = in.input(0);
+  const micro::Tensor* y = in.output(0);
+  const int classes = static_cast<int>(kws->labels.size());
+  *out = Posteriors{};
+  out->num_classes = classes;
+  out->hop_ms = opt.hop_ms;
+  out->duration_s = static_cast<double>(samples.size()) / sample_rate;
+  out->window_s = static_cast<double>((c.frames - 1) * mdsp::HopSamples(c) +
+                                      mdsp::WindowSamples(c)) / sample_rate;
+  size_t pos = 0;
+  while (pos + hop <= samples.size()) {
+    for (size_t done = 0; done < hop;) {
+      const size_t n = std::min<size_t>(opt.chunk_samples, hop - done);
+      fe.PushSamples(samples.data() + pos + done, n);
+      done += n;
+    }
+    pos += hop;
+    if (fe.frames_ready() < c.frames) continue;
+    fe.CopyFramesS8(x->as<int8_t>(), x->scale, x->zero_point);
+    if (in.Invoke() != Status::kOk) {
+      *err = std::string("model: ") + in.error();
+      return false;
+    }
+    out->time_ms.push_back(static_cast<uint32_t>(static_cast<uint64_t>(pos) * 1000 / sample_rate));
+    const int8_t* s = y->as<int8_t>();
+    out->scores.insert(out->scores.end(), s, s + classes);
+  }
+  return true;
+}
+
+micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t hop_ms,
+                                                   float threshold, int window,
+                                                   uint32_t refractory_ms,
+                                                   const std::vector<std::string>& ignore) {
+  micro::wakeword::DetectorConfig c;
+  c.num_classes = static_cast<uint16_t>(kws.labels.size());
+  c.window = static_cast<uint16_t>(window);
+  c.hop_ms = hop_ms;
+  c.refractory_ms = refractory_ms;
+  // Score units are output steps above the zero point: p = units * scale.
+  const double units = std::ceil(static_cast<double>(threshold) / kws.out_scale - 1e-9);
+  const uint16_t t = static_cast<uint16_t>(std::clamp(units, 0.0, 65535.0));
+  for (size_t k = 0; k < kws.labels.size(); ++k) {
+    const std::string& l = kws.labels[k];
+    const bool ignored = l == "_silence_" || l == "_unknown_" ||
+                         std::find(ignore.begin(), ignore.end(), l) != ignore.end();
+    if (ignored) c.ignore_mask |= 1u << k;
+    c.threshold[k] = t;
+  }
+  return c;
+}
+
+std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
+                                    const micro::wakeword::DetectorConfig& c) {
+  std::vector<StreamDetection> out;
+  micro::wakeword::Detector d;
+  if (d.Init(c, nullptr) != Status::kOk) return out;
+  for (size_t i = 0; i < p.time_ms.size(); ++i) {
+    micro::wakeword::Detection det;
+    if (d.PushS8(&p.scores[i * p.num_classes], kws.out_zero_point, p.time_ms[i], &det)) {
+      out.push_back({det.label, det.time_ms / 1000.0, det.score * kws.out_scale, det.score});
+    }
+  }
+  return out;
+}
+
+bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::string* err) {
+  std::ifstream f(path);
+  if (!f) {
+    *err = path + ": cannot open";
+    return false;
+  }
+  out->clear();
+  std::string line;
+  int row = 0;
+  while (std::getline(f, line)) {
+    ++row;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::stringstream ss(line);
+    std::string kw, a, b;
+    std::getline(ss, kw, ',');
+    std::getline(ss, a, ',');
+    std::getline(ss, b, ',');
+    if (row == 1 && a == "start_s") continue;  // header
+    TruthEvent ev;
+    ev.keyword = kw;
+    char* end_a = nullptr;
+    char* end_b = nullptr;
+    ev.start_s = std::strtod(a.c_str(), &end_a);
+    ev.end_s = std::strtod(b.c_str(), &end_b);
+    if (kw.empty() || a.empty() || b.empty() || *end_a != '\0' || *end_b != '\0' ||
+        !std::isfinite(ev.start_s) || !std::isfinite(ev.end_s) || ev.start_s < 0 ||
+        ev.end_s < ev.start_s) {
+      *err = path + ": line " + std::to_string(row) +
+             ": expected keyword,start_s,end_s with 0 <= start <= end, got '" + line + "'";
+      return false;
+    }
+    out->push_back(ev);
+  }
+  return true;
+}
+
+StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<TruthEvent>& truth,
+                  const std::vector<std::string>& labels, const ScoreOptions& opt,
+                  double duration_s) {
+  StreamScore s;
+  s.keywords = static_cast<int>(truth.size());
+  std::vector<int> hits(truth.size(), 0);
+  double keyword_s = 0.0;
+  for (const TruthEvent& t : truth) keyword_s += t.end_s - t.start_s;
+  s.non_keyword_hours = std::max(0.0, duration_s - keyword_s) / 3600.0;
+  for (const StreamDetection& d : dets) {
+    const std::string& name = d.label >= 0 && d.label < static_cast<int>(labels.size())
+                                  ? labels[d.label] : std::string();
+    const double lo = d.time_s - opt.span_s, hi = d.time_s;
+    int match = -1;
+    bool overlaps_other = false;
+    for (size_t i = 0; i < truth.size(); ++i) {
+      if (hi < truth[i].start_s - opt.tolerance_s || lo > truth[i].end_s + opt.tolerance_s)
+        continue;
+      if (truth[i].keyword != name) {
+        overlaps_other = true;
+        continue;
+      }
+      // The first overlapping keyword, or a later one that is still missed.
+      if (match < 0 || (hits[match] > 0 && hits[i] == 0)) match = static_cast<int>(i);
+    }
+    s.detection_match.push_back(match);
+    if (match < 0) {
+      ++s.false_accepts;
+      if (overlaps_other) ++s.wrong_keyword;
+    } else if (hits[match]++ > 0) {
+      ++s.duplicates;
+    }
+  }
+  for (int h : hits) s.detected += h > 0 ? 1 : 0;
+  s.false_rejects = s.keywords - s.detected;
+  s.frr = s.keywords > 0 ? static_cast<double>(s.false_rejects) / s.keywords : 0.0;
+  s.fa_per_hour = s.non_keyword_hours > 0 ? s.false_accepts / s.non_keyword_hours : 0.0;
+  return s;
+}
+
+}  // namespace mote::host::wakeword

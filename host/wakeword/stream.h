@@ -1,0 +1,118 @@
+// Streaming wake-word detection on the host, exactly as the device does it:
+// int16 samples are pushed into micro::dsp::FrontEnd in chunks (default
+// 20 ms, a microphone DMA block), the model runs every hop once the ring holds
+// a full window of frames (CopyFramesS8 with the model's input scale / zero
+// point), and its int8 posteriors go through micro::wakeword::Detector.
+//
+// The two stages are split so a threshold sweep reruns only the cheap one:
+// RunPosteriors (front end + model, the slow part) then Detect (decision).
+// Score compares detections with a synth-stream ground truth CSV.
+//
+//   std::string err;
+//   auto kws = KwsModel::Open("kws_int8.tflite", {}, &err);   // manifest: labels + front end
+//   Posteriors p;
+//   if (!RunPosteriors(kws.get(), samples, StreamOptions{}, &p, &err)) ...
+//   DetectorConfig dc = MakeDetectorConfig(*kws, p, 0.7f, 3, 1000);
+//   std::vector<StreamDetection> dets = Detect(p, dc);
+//   StreamScore s = Score(dets, truth, kws->labels, ScoreOptions{}, p.duration_s);
+#ifndef MOTE_HOST_WAKEWORD_STREAM_H_
+#define MOTE_HOST_WAKEWORD_STREAM_H_
+
+#include <stdint.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/io/loaded_model.h"
+#include "micro/dsp/config.h"
+#include "micro/wakeword/detector.h"
+
+namespace mote::host::wakeword {
+
+// A keyword model with its front end and labels.
+struct KwsModel {
+  std::unique_ptr<LoadedModel> model;
+  micro::dsp::FrontEndConfig fe;
+  micro::dsp::FeatureNorm norm;
+  std::vector<std::string> labels;
+  float out_scale = 0.0f;
+  int32_t out_zero_point = 0;
+
+  // Labels and front end from the model's manifest; `frontend_blob` and
+  // `labels` (when not empty) replace / supply what the manifest lacks.
+  // Checks: int8 input of frames x features elements, int8 output with one
+  // score per label.
+  static std::unique_ptr<KwsModel> Open(const std::string& path,
+                                        const std::vector<uint8_t>& frontend_blob,
+                                        const std::vector<std::string>& labels, std::string* err);
+};
+
+struct StreamOptions {
+  uint32_t hop_ms = 250;        // model every hop (a multiple of the front end's hop)
+  uint32_t chunk_samples = 320; // PushSamples block
+};
+
+// Model outputs, one row per inference.
+struct Posteriors {
+  int num_classes = 0;
+  uint32_t hop_ms = 0;
+  double duration_s = 0.0;
+  double window_s = 0.0;             // audio one inference sees
+  std::vector<uint32_t> time_ms;     // stream time at the inference (end of its window)
+  std::vector<int8_t> scores;        // [inference][class], raw int8 output
+};
+
+// Runs the stream; false and *err on a front-end or model failure.
+bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t sample_rate,
+                   const StreamOptions& opt, Posteriors* out, std::string* err);
+
+// Detector config: every label except `_silence_` / `_unknown_` (and names
+// in `ignore`) gets the probability `threshold` (converted to output units).
+micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t hop_ms,
+                                                   float threshold, int window,
+                                                   uint32_t refractory_ms,
+                                                   const std::vector<std::string>& ignore = {});
+
+struct StreamDetection {
+  int label = -1;
+  double time_s = 0.0;
+  float score = 0.0f;  // average probability over the window
+  int units = 0;       // the same in output units (Detection::score)
+};
+
+std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
+                                    const micro::wakeword::DetectorConfig& c);
+
+// Ground truth: `keyword,start_s,end_s[,speaker]` rows (header line allowed).
+struct TruthEvent {
+  std::string keyword;
+  double start_s = 0.0, end_s = 0.0;
+};
+bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::string* err);
+
+struct ScoreOptions {
+  double tolerance_s = 0.25;  // added around each true keyword
+  double span_s = 1.0;        // audio behind a detection (window + smoothing)
+};
+
+struct StreamScore {
+  int keywords = 0, detected = 0, false_rejects = 0;
+  int false_accepts = 0;   // no overlapping true keyword, or a different one
+  int wrong_keyword = 0;   // part of false_accepts: overlaps a different keyword
+  int duplicates = 0;      // a second correct detection of the same keyword
+  double non_keyword_hours = 0.0;
+  double fa_per_hour = 0.0, frr = 0.0;
+  std::vector<int> detection_match;  // per detection: truth index, -1 (false accept)
+};
+
+// A detection at t covers [t - span, t]; it matches truth event i when the
+// labels agree and the interval overlaps [start - tol, end + tol].
+// non_keyword_hours = (duration - sum(end - start)) / 3600.
+StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<TruthEvent>& truth,
+                  const std::vector<std::string>& labels, const ScoreOptions& opt,
+                  double duration_s);
+
+}  // namespace mote::host::wakeword
+
+#endif  // MOTE_HOST_WAKEWORD_STREAM_H_

@@ -1,0 +1,146 @@
+#include "host/wakeword/stream.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+namespace mote::host::wakeword {
+namespace {
+
+const std::vector<std::string> kLabels = {"_silence_", "_unknown_", "yes", "no"};
+
+TEST(WakewordScore, CountsHitsMissesFalseAcceptsAndDuplicates) {
+  // Two keywords; one hour (plus the keywords' 1.0 s) of audio.
+  const std::vector<TruthEvent> truth = {{"yes", 10.0, 10.5}, {"no", 100.0, 100.5}};
+  ScoreOptions opt;
+  opt.tolerance_s = 0.25;
+  opt.span_s = 1.0;
+  std::vector<StreamDetection> dets = {
+      {2, 10.9, 0.9f},   // yes, window [9.9, 10.9] overlaps [9.75, 10.75]: hit
+      {2, 11.6, 0.8f},   // yes, window [10.6, 11.6] overlaps [.., 10.75]: duplicate
+      {3, 11.0, 0.7f},   // "no" over the "yes": wrong keyword -> false accept
+      {2, 500.0, 0.9f},  // nothing there: false accept
+      {3, 102.0, 0.9f},  // window [101, 102] misses [99.75, 100.75]: false accept
+  };
+  StreamScore s = Score(dets, truth, kLabels, opt, 3600.0 + 1.0);
+  EXPECT_EQ(s.keywords, 2);
+  EXPECT_EQ(s.detected, 1);
+  EXPECT_EQ(s.false_rejects, 1);
+  EXPECT_DOUBLE_EQ(s.frr, 0.5);
+  EXPECT_EQ(s.false_accepts, 3);
+  EXPECT_EQ(s.wrong_keyword, 1);
+  EXPECT_EQ(s.duplicates, 1);
+  EXPECT_NEAR(s.non_keyword_hours, 1.0, 1e-12);
+  EXPECT_NEAR(s.fa_per_hour, 3.0, 1e-9);
+  ASSERT_EQ(s.detection_match.size(), 5u);
+  EXPECT_EQ(s.detection_match[0], 0);
+  EXPECT_EQ(s.detection_match[1], 0);
+  EXPECT_EQ(s.detection_match[2], -1);
+  EXPECT_EQ(s.detection_match[4], -1);
+  // A larger tolerance turns the late "no" into a hit.
+  opt.tolerance_s = 1.5;
+  s = Score(dets, truth, kLabels, opt, 3601.0);
+  EXPECT_EQ(s.detected, 2);
+  EXPECT_EQ(s.false_accepts, 2);
+}
+
+TEST(WakewordScore, PrefersAnUnmatchedKeyword) {
+  // Two "yes" close together; two detections each overlapping both.
+  const std::vector<TruthEvent> truth = {{"yes", 10.0, 10.4}, {"yes", 10.8, 11.2}};
+  ScoreOptions opt;
+  opt.span_s = 1.0;
+  std::vector<StreamDetection> dets = {{2, 10.9, 0.9f}, {2, 11.3, 0.9f}};
+  StreamScore s = Score(dets, truth, kLabels, opt, 60.0);
+  EXPECT_EQ(s.detected, 2);
+  EXPECT_EQ(s.duplicates, 0);
+}
+
+TEST(WakewordTruth, ParsesSynthStreamCsvAndRejectsBadRows) {
+  const std::string path = ::testing::TempDir() + "/ww_truth.csv";
+  {
+    std::ofstream f(path);
+    f << "keyword,start_s,end_s,speaker\nseven,3.25,3.90,en+m4\r\nthree,12.5,13.0,en-us+f3\n";
+  }
+  std::vector<TruthEvent> t;
+  std::string err;
+  ASSERT_TRUE(LoadTruth(path, &t, &err)) << err;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].keyword, "seven");
+  EXPECT_DOUBLE_EQ(t[0].start_s, 3.25);
+  EXPECT_DOUBLE_EQ(t[1].end_s, 13.0);
+  for (const char* bad : {"seven,abc,1.0\n", "seven,2.0,1.0\n", "seven,1.0\n", "seven,nan,1\n"}) {
+    {
+      std::ofstream f(path);
+      f << bad;
+    }
+    EXPECT_FALSE(LoadTruth(path, &t, &err)) << bad;
+    EXPECT_NE(err.find("line 1"), std::string::npos) << err;
+  }
+  std::remove(path.c_str());
+  EXPECT_FALSE(LoadTruth(path, &t, &err));
+  EXPECT_NE(err.find("cannot open"), std::string::npos);
+}
+
+// The example's committed model (labels + front end in its manifest).
+const char kModel[] = MOTE_SOURCE_DIR "/examples/wakeword/kws_small_int8.tflite";
+
+std::vector<int16_t> TestAudio(size_t n) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> noise(0.0, 300.0);
+  std::vector<int16_t> x(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / 16000.0;
+    const double v = 4000.0 * std::sin(2 * M_PI * (300.0 + 400.0 * t) * t) *
+                         (0.5 + 0.5 * std::sin(2 * M_PI * 3.0 * t)) + noise(rng);
+    x[i] = static_cast<int16_t>(std::lround(std::clamp(v, -32768.0, 32767.0)));
+  }
+  return x;
+}
+
+TEST(WakewordStream, ChunkSizeDoesNotChangePosteriors) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  ASSERT_EQ(kws->labels.size(), 12u);
+  const std::vector<int16_t> audio = TestAudio(16000 * 3);
+  StreamOptions a, b;
+  a.hop_ms = b.hop_ms = 250;
+  a.chunk_samples = 320;
+  b.chunk_samples = 7;  // odd blocks that straddle frames and hops
+  Posteriors pa, pb;
+  ASSERT_TRUE(RunPosteriors(kws.get(), audio, 16000, a, &pa, &err)) << err;
+  ASSERT_TRUE(RunPosteriors(kws.get(), audio, 16000, b, &pb, &err)) << err;
+  // 12 hops of 4000 samples; the ring is full (15,840 samples) from the 4th hop.
+  ASSERT_EQ(pa.time_ms.size(), 9u);
+  EXPECT_EQ(pa.time_ms.front(), 1000u);
+  EXPECT_EQ(pa.time_ms.back(), 3000u);
+  EXPECT_EQ(pa.time_ms, pb.time_ms);
+  EXPECT_EQ(pa.scores, pb.scores);  // int8, byte for byte
+  EXPECT_NEAR(pa.window_s, 0.99, 1e-12);
+}
+
+TEST(WakewordStream, RejectsWrongRateAndBadHop) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  Posteriors p;
+  const std::vector<int16_t> audio(16000, 0);
+  EXPECT_FALSE(RunPosteriors(kws.get(), audio, 8000, StreamOptions{}, &p, &err));
+  EXPECT_NE(err.find("8000 Hz"), std::string::npos) << err;
+  StreamOptions o;
+  o.hop_ms = 0;
+  EXPECT_FALSE(RunPosteriors(kws.get(), audio, 16000, o, &p, &err));
+  EXPECT_NE(err.find("hop"), std::string::npos) << err;
+  // Labels that do not match the output count.
+  EXPECT_EQ(KwsModel::Open(kModel, {}, {"a", "b"}, &err), nullptr);
+  EXPECT_NE(err.find("one score per label"), std::string::npos) << err;
+  EXPECT_EQ(KwsModel::Open("/nonexistent/model.tflite", {}, {}, &err), nullptr);
+  EXPECT_NE(err.find("/nonexistent/model.tflite"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace mote::host::wakeword

@@ -1,0 +1,92 @@
+// Wake-word decision logic: turns the stream of classifier posteriors (one
+// vector per inference, every `hop_ms`) into keyword detections.
+//
+// Contract: integer only, no heap, no globals. Scores are in "posterior
+// units": the model's quantized output minus its zero point (an int8 softmax
+// with scale 1/256 and zero point -128 gives 0..255 = p * 256). Per class the
+// detector keeps the last `window` scores and their sum (moving average). A
+// class fires when
+//   * it is not ignored (`_silence_`, `_unknown_`: bit set in ignore_mask),
+//   * its sum over the last `window` inferences is >= threshold * window
+//     (the average reaches the threshold; `window` inferences seen so far),
+//   * it has the highest sum of the classes that pass,
+//   * no keyword fired in the last `refractory_ms` (a class that passes
+//     during that time is disarmed as part of the same utterance), and
+//   * the class is armed: after a class fires it stays disarmed until its
+//     average falls below the threshold again, so one long utterance gives
+//     one detection even when it outlasts the refractory period.
+// Time is the caller's (milliseconds of stream at the inference), so the
+// detector does not care how often it is called.
+//
+//   DetectorConfig c;
+//   c.num_classes = 12; c.window = 3; c.hop_ms = 250; c.refractory_ms = 1000;
+//   for (int k = 0; k < 12; ++k) c.threshold[k] = 179;   // p >= 0.7
+//   c.ignore_mask = (1u << 0) | (1u << 1);             // _silence_, _unknown_
+//   Detector d;
+//   if (d.Init(c, &err) != Status::kOk) ...
+//   Detection det;
+//   if (d.PushS8(output_s8, -128, now_ms, &det)) report(det.label, det.score, det.time_ms);
+#ifndef MOTE_MICRO_WAKEWORD_DETECTOR_H_
+#define MOTE_MICRO_WAKEWORD_DETECTOR_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "micro/status.h"
+
+namespace mote::micro::wakeword {
+
+constexpr int kMaxClasses = 32;
+constexpr int kMaxWindow = 16;
+constexpr uint32_t kMinHopMs = 10;
+constexpr uint32_t kMaxHopMs = 2000;
+
+struct DetectorConfig {
+  uint16_t num_classes = 0;     // 1..kMaxClasses
+  uint16_t window = 1;          // inferences averaged, 1..kMaxWindow
+  uint32_t hop_ms = 250;        // time between inferences (documents the caller's hop)
+  uint32_t refractory_ms = 1000;
+  uint32_t ignore_mask = 0;     // bit k: class k never fires
+  uint16_t threshold[kMaxClasses] = {};  // posterior units; > 255 never fires for int8
+};
+
+struct Detection {
+  int label = -1;        // class index
+  uint32_t time_ms = 0;  // the time passed to Push
+  uint16_t score = 0;    // average over the window, posterior units (rounded down)
+};
+
+class Detector {
+ public:
+  // Checks the config (err names the field) and resets.
+  Status Init(const DetectorConfig& c, ErrorText* err);
+  // Forgets the history (as at the start of a stream); keeps the config.
+  void Reset();
+
+  // One inference: scores[k] for k < num_classes. Returns true and fills
+  // *out when a keyword fires. REQUIRES: Init returned kOk, time_ms does not
+  // decrease.
+  bool Push(const uint8_t* scores, uint32_t time_ms, Detection* out);
+  // The same from an int8 output: score = clamp(q - zero_point, 0, 255).
+  bool PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Detection* out);
+
+  // Sum over the last window() scores of class k (for reports and tests).
+  uint32_t sum(int k) const { return sum_[k]; }
+  uint32_t inferences() const { return count_; }
+  const DetectorConfig& config() const { return config_; }
+
+ private:
+  DetectorConfig config_{};
+  uint8_t history_[kMaxWindow][kMaxClasses] = {};
+  uint16_t sum_[kMaxClasses] = {};
+  uint32_t armed_ = 0;  // bit k: class k may fire
+  uint32_t count_ = 0;
+  int head_ = 0;
+  bool fired_ = false;
+  uint32_t last_fire_ms_ = 0;
+  bool ready_ = false;
+};
+
+}  // namespace mote::micro::wakeword
+
+#endif  // MOTE_MICRO_WAKEWORD_DETECTOR_H_

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The wake-word device loop must detect what the host runner detects.
+
+Runs wakeword_loop.elf under QEMU and `mote wakeword MODEL STREAM --json`
+with the same hop / window / refractory / threshold, and requires the same
+detections (time in ms, label, score in output units) in the same order,
+and at least one. With --insns PLUGIN it also sums the plugin's per-hop
+instruction counts and prints instructions per second of audio.
+
+  tests/target/wakeword_vs_host.py --mote build/mote --board mps2-an386 \
+      --elf build/target/mps2-an386/wakeword_loop.elf --model M.tflite --stream S.wav \
+      --hop-ms 500 --window 2 --refractory-ms 1000 --threshold-units 154
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mote", required=True)
+    ap.add_argument("--board", required=True)
+    ap.add_argument("--elf", required=True)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--stream", required=True)
+    ap.add_argument("--hop-ms", type=int, required=True)
+    ap.add_argument("--window", type=int, required=True)
+    ap.add_argument("--refractory-ms", type=int, required=True)
+    ap.add_argument("--threshold-units", type=int, required=True)
+    ap.add_argument("--insns", help="QEMU instruction-count plugin (.so)")
+    args = ap.parse_args()
+
+    cmd = [os.path.join(HERE, "qemu_run.sh"), args.board, args.elf]
+    if args.insns:
+        cmd.append(args.insns)
+    dev = subprocess.run(cmd, capture_output=True, text=True)
+    out = dev.stdout + dev.stderr
+    print(out)
+    if dev.returncode != 0:
+        print(f"FAIL: firmware exit status {dev.returncode}")
+        return 1
+    device = [(int(t), int(l), int(s)) for t, l, s in
+              re.findall(r"detect t_ms=(\d+) label=(\d+) name=\S+ score=(\d+)", out)]
+
+    # The host, with the threshold in the same output units.
+    host_cmd = [args.mote, "wakeword", args.model, args.stream, "--hop", f"{args.hop_ms}ms",
+                "--window", str(args.window), "--refractory", f"{args.refractory_ms}ms",
+                "--threshold-units", str(args.threshold_units), "--json"]
+    print("+", " ".join(host_cmd))
+    h = subprocess.run(host_cmd, capture_output=True, text=True)
+    if h.returncode != 0:
+        print(h.stdout, h.stderr)
+        print("FAIL: mote wakeword failed")
+        return 1
+    j = json.loads(h.stdout)
+    host = [(round(d["time_s"] * 1000), d["label"], d["units"]) for d in j["detections"]]
+    print("device:", device)
+    print("host:  ", host)
+    if args.insns:
+        counts = [int(n) for n in re.findall(r"mote-insns (\d+)", out)]
+        audio_ms = int(re.search(r"audio_ms=(\d+)", out).group(1))
+        total = sum(counts)
+        print(f"instructions: {total} over {len(counts)} hops, {audio_ms} ms of audio: "
+              f"{total * 1000 / audio_ms:.0f} per second of audio; max per hop {max(counts)}")
+    if not device:
+        print("FAIL: no detection on the device")
+        return 1
+    if device != host:
+        print("FAIL: device and host detections differ")
+        return 1
+    print(f"PASS: {len(device)} detections identical")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
