@@ -17,17 +17,13 @@
 #include "host/data/dataset.h"
 #include "micro/safety/field_log.h"
 
+#include "tests/run_command.h"
+
 namespace {
 
 using namespace mote;
 
-int RunCommand(const std::string& cmd, std::string* out) {
-  std::array<char, 512> buf;
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen((cmd + " 2>&1").c_str(), "r"), pclose);
-  while (fgets(buf.data(), buf.size(), p.get()) != nullptr) *out += buf.data();
-  const int status = pclose(p.release());
-  return WEXITSTATUS(status);
-}
+using mote::testing::RunCommand;
 
 struct Fixture {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "mote_ingest_cli_test";

@@ -17,16 +17,11 @@
 #include "host/io/tflite_edit.h"
 #include "micro/safety/telemetry.h"
 
+#include "tests/run_command.h"
+
 namespace {
 
-int RunCommand(const std::string& cmd, std::string* out) {
-  std::array<char, 512> buf;
-  out->clear();
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen((cmd + " 2>&1").c_str(), "r"), pclose);
-  while (fgets(buf.data(), buf.size(), p.get()) != nullptr) *out += buf.data();
-  const int status = pclose(p.release());
-  return WEXITSTATUS(status);
-}
+using mote::testing::RunCommand;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -1,5 +1,6 @@
 // For CLI tests: runs a shell command, returns its exit status (-1 if it did
-// not exit normally) and its stdout + stderr.
+// not exit normally) and its stdout + stderr (stdout only with
+// merge_stderr = false; stderr is then discarded).
 //
 //   std::string out;
 //   EXPECT_EQ(mote::testing::RunCommand(std::string(MOTE_CLI) + " plan m.tflite", &out), 0) << out;
@@ -13,9 +14,9 @@
 
 namespace mote::testing {
 
-inline int RunCommand(const std::string& cmd, std::string* out) {
+inline int RunCommand(const std::string& cmd, std::string* out, bool merge_stderr = true) {
   out->clear();
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  FILE* p = popen((cmd + (merge_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
   if (p == nullptr) return -1;
   char buf[4096];
   size_t n;

@@ -13,16 +13,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/run_command.h"
+
 namespace {
 
-int RunCommand(const std::string& cmd, std::string* out) {
-  std::array<char, 512> buf;
-  out->clear();
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen((cmd + " 2>&1").c_str(), "r"), pclose);
-  while (fgets(buf.data(), buf.size(), p.get()) != nullptr) *out += buf.data();
-  const int status = pclose(p.release());
-  return WEXITSTATUS(status);
-}
+using mote::testing::RunCommand;
 
 const std::string kCli = MOTE_CLI;
 const std::string kModel = std::string(MOTE_SHARED_DIR) + "/models/kws_dscnn_int8.tflite";

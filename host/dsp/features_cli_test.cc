@@ -12,6 +12,7 @@
 
 #include "host/data/dataset.h"
 #include "host/dsp/features.h"
+#include "tests/run_command.h"
 
 namespace mote {
 namespace {
@@ -22,15 +23,8 @@ struct Result {
 };
 
 Result RunCli(const std::string& args) {
-  const std::string cmd = std::string(MOTE_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
   Result r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.code = testing::RunCommand(std::string(MOTE_CLI) + " " + args, &r.out, true);
   return r;
 }
 

@@ -14,6 +14,7 @@
 #include "host/compress/ptq.h"
 #include "host/io/loaded_model.h"
 #include "micro/kernels/ref/logistic.h"
+#include "tests/run_command.h"
 
 namespace mote {
 namespace {
@@ -24,15 +25,8 @@ struct Result {
 };
 
 Result RunCli(const std::string& args, bool merge_stderr = true) {
-  const std::string cmd = std::string(MOTE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
   Result r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.code = testing::RunCommand(std::string(MOTE_CLI) + " " + args, &r.out, merge_stderr);
   return r;
 }
 
