@@ -11,11 +11,14 @@ random inputs and labels, `--threads` threads each (mote --threads,
 torch.set_num_threads + interop threads). Training samples/s is the mean over
 the epochs after the first (the first warms caches and thread pools); mote's
 per-epoch seconds come from `mote train --json` (no validation data, so an
-epoch is forward + backward + Adam only). Prints one JSON object.
+epoch is forward + backward + Adam only). CPU seconds per sample (user + sys
+over all epochs) are printed too: on a shared machine they move less than wall
+time. Prints one JSON object.
 """
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,6 +59,7 @@ def torch_rate(x, y, epochs, threads, batch):
     assert tuple(out.shape) == (2, 12), out.shape
     times = []
     model.train()
+    cpu0 = time.process_time()
     for _ in range(epochs):
         perm = torch.randperm(n)
         t0 = time.perf_counter()
@@ -66,7 +70,7 @@ def torch_rate(x, y, epochs, threads, batch):
             loss.backward()
             opt.step()
         times.append(time.perf_counter() - t0)
-    return times, torch.__version__
+    return times, torch.__version__, time.process_time() - cpu0
 
 
 def mote_rate(mote, x, y, epochs, threads, batch, tmp):
@@ -78,14 +82,17 @@ def mote_rate(mote, x, y, epochs, threads, batch, tmp):
         json.dump(spec, f)
     np.save(os.path.join(tmp, "x.npy"), x)
     np.save(os.path.join(tmp, "y.npy"), y.astype(np.int32))
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([mote, "train", "-m", mpath, "-d", os.path.join(tmp, "x.npy"),
                         "-l", os.path.join(tmp, "y.npy"), "-o", os.path.join(tmp, "w.bin"),
                         "--threads", str(threads), "--json"],
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("mote train failed: " + r.stderr)
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     times = [json.loads(l)["seconds"] for l in r.stdout.splitlines() if '"epoch"' in l]
-    return times
+    return times, cpu
 
 
 def main():
@@ -105,11 +112,15 @@ def main():
     res = {"model": "DS-CNN 64 channels (examples/kws/model.json)", "input": [49, 10, 1],
            "samples": a.samples, "batch": a.batch, "threads": a.threads, "epochs": a.epochs}
     with tempfile.TemporaryDirectory() as tmp:
-        mt = mote_rate(a.mote, x, y, a.epochs, a.threads, a.batch, tmp)
+        mt, mcpu = mote_rate(a.mote, x, y, a.epochs, a.threads, a.batch, tmp)
     res["mote_epoch_seconds"] = mt
+    # CPU seconds of the whole `mote train` process (all epochs, data loading):
+    # less sensitive than wall time to other jobs on a shared machine.
+    res["mote_cpu_seconds_per_sample"] = mcpu / (a.samples * a.epochs)
     res["mote_samples_per_s"] = a.samples / (sum(mt[1:]) / len(mt[1:]))
     if not a.skip_torch:
-        tt, ver = torch_rate(x, y, a.epochs, a.threads, a.batch)
+        tt, ver, tcpu = torch_rate(x, y, a.epochs, a.threads, a.batch)
+        res["torch_cpu_seconds_per_sample"] = tcpu / (a.samples * a.epochs)
         res["torch_version"] = ver
         res["torch_epoch_seconds"] = tt
         res["torch_samples_per_s"] = a.samples / (sum(tt[1:]) / len(tt[1:]))
