@@ -285,7 +285,8 @@ void DemoKws(const KwsDemoOptions& o) {
     for (const auto& prm : l->params()) float_params += prm.value.size();
   const std::string base = o.out + "/kws";
   if (!host::WriteFile(base + "_int8.tflite", tflite->data(), tflite->size(), &err) ||
-      !model->Save(base + "_float.bin", &err))
+      !model->Save(base + "_float.bin", &err) ||
+      !host::WriteFile(o.out + "/model.json", kModel, std::char_traits<char>::length(kModel), &err))
     throw CommandError(err);
 
   json j;
@@ -342,7 +343,7 @@ void DemoKws(const KwsDemoOptions& o) {
                 "quantize+eval %.1f s, total %.1f s\n",
                 s["data"].get<double>(), s["features"].get<double>(), s["train"].get<double>(),
                 h.epochs.size(), h.best_epoch, s["quantize_eval"].get<double>(), s["total"].get<double>());
-    std::printf("wrote %s/{kws_int8.tflite, kws_float.bin, report.json}\n", o.out.c_str());
+    std::printf("wrote %s/{kws_int8.tflite, kws_float.bin, model.json, report.json}\n", o.out.c_str());
   }
   for (const auto& w : warnings) std::cerr << "mote: warning: " << w.get<std::string>() << "\n";
 }
