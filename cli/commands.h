@@ -24,6 +24,8 @@ void AddTrain(CLI::App& app);
 void AddQuantize(CLI::App& app);
 void AddExport(CLI::App& app);
 void AddDemo(CLI::App& app);
+// Keyword spotting: classify WAV files with a model's stored front end (issue 7).
+void AddClassify(CLI::App& app);
 void AddData(CLI::App& app);
 void AddPlan(CLI::App& app);
 void AddProfile(CLI::App& app);

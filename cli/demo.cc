@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/demo_kws.h"
 #include "host/compress/evaluate.h"
 #include "host/compress/ptq.h"
 #include "host/data/dataset.h"
@@ -45,7 +46,7 @@ const char* kAnomalyModel = R"({
 
 struct DemoOptions {
   std::string example = "anomaly";
-  std::string out = "anomaly_demo";
+  std::string out;  // empty: <example>_demo
   std::string recipe = "default";
   uint64_t seed = 1;
   int seeds = 1;
@@ -59,6 +60,10 @@ struct DemoOptions {
   // manifest's watchdog budget (cycles per Invoke).
   std::string key;
   uint32_t cycle_budget = 10000000;
+  // kws only.
+  std::string data;
+  int per_class = 400;
+  bool quiet = false;
 };
 
 train::FitOptions Recipe(const std::string& name, uint64_t seed) {
@@ -254,8 +259,23 @@ void PrintRun(const json& j) {
               s["write"].get<double>(), s["total"].get<double>());
 }
 
-void Demo(const DemoOptions& o) {
-  if (o.example != "anomaly") throw CommandError("unknown example \"" + o.example + "\" (known: anomaly)");
+void Demo(DemoOptions o) {
+  if (o.example == "kws") {
+    KwsDemoOptions k;
+    k.out = o.out.empty() ? "kws_demo" : o.out;
+    k.data = o.data;
+    k.per_class = o.per_class;
+    k.seed = o.seed;
+    k.epochs = o.epochs;
+    k.threads = o.threads;
+    k.json = o.json;
+    k.quiet = o.quiet;
+    DemoKws(k);
+    return;
+  }
+  if (o.example != "anomaly")
+    throw CommandError("unknown example \"" + o.example + "\" (known: anomaly, kws)");
+  if (o.out.empty()) o.out = "anomaly_demo";
   if (!o.key.empty()) {  // fail before training, not after
     std::string err;
     if (!host::ReadSecretKeyFile(o.key, &err)) throw CommandError(err);
@@ -334,9 +354,19 @@ void AddDemo(CLI::App& app) {
   auto o = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand(
       "demo", "Run an example end to end: data -> float training -> int8 quantization ->\n"
-              ".tflite + C array -> int8 inference in mote's runtime, with reports.");
-  cmd->add_option("example", o->example, "example name: anomaly")->required();
-  cmd->add_option("--out", o->out, "output directory (default: anomaly_demo)");
+              ".tflite + C array -> int8 inference in mote's runtime, with reports.\n"
+              "  mote demo anomaly --out a              # synthetic windows, Conv1D, ~1 min\n"
+              "  mote demo kws --out k                  # synth-kws WAVs -> MFCC -> DS-CNN -> int8\n"
+              "  mote demo kws --data kws --epochs 10   # reuse a `mote data synth-kws -o kws` set\n"
+              "  mote demo kws --per-class 20 --epochs 2  # a quick smoke run");
+  cmd->add_option("example", o->example, "example name: anomaly | kws")->required();
+  cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo)");
+  cmd->add_option("--data", o->data,
+                  "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
+                  "when an earlier run made it with the same --seed and --per-class)");
+  cmd->add_option("--per-class", o->per_class, "kws: clips per label when generating (default 400)")
+      ->check(CLI::Range(2, 100000));
+  cmd->add_flag("-q,--quiet", o->quiet, "kws: no progress lines on stderr");
   cmd->add_option("--recipe", o->recipe,
                   "default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"
                   "seed: the seed script's Adam 1e-3 for 10 epochs (does not learn)")
@@ -347,7 +377,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "training threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", o->json, "print the report as one JSON line");
   cmd->add_option("--lr", o->lr, "override the recipe's learning rate");
-  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs")->check(CLI::Range(1, 100000));
+  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30)")->check(CLI::Range(1, 100000));
   cmd->add_option("--patience", o->patience, "override early-stopping patience (0: off)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--schedule", o->schedule, "override the LR schedule")

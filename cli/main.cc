@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   mote::cli::AddQuantize(app);
   mote::cli::AddExport(app);
   mote::cli::AddDemo(app);
+  mote::cli::AddClassify(app);
   mote::cli::AddData(app);
   mote::cli::AddPlan(app);
   mote::cli::AddProfile(app);

@@ -81,6 +81,18 @@ class Dense : public Layer {
   bool use_bias_;
 };
 
+// sum a[k] * b[k] in 8 interleaved partial sums (fixed order, so the result
+// does not depend on threads; the compiler keeps the lanes in vector registers).
+inline float Dot(const float* a, const float* b, int n) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int l = 0; l < 8; ++l) lane[l] += a[k + l] * b[k + l];
+  float tail = 0.0f;
+  for (; k < n; ++k) tail += a[k] * b[k];
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7])) + tail;
+}
+
 // Shared geometry of Conv2D/DepthwiseConv2D on [N,H,W,C].
 struct Geom {
   int ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, pt, pl;
@@ -209,14 +221,9 @@ class Conv : public ConvBase {
                 const size_t wo = size_t(ky * g.kw + kx) * g.ic * g.oc;
                 for (int ci = 0; ci < g.ic; ++ci) {
                   const float xv = x.ptr()[xo + ci];
-                  const float* wr = w + wo + size_t(ci) * g.oc;
                   float* gw = gr[0] + wo + size_t(ci) * g.oc;
-                  float acc = 0.0f;
-                  for (int k = 0; k < g.oc; ++k) {
-                    gw[k] += xv * dyr[k];
-                    acc += wr[k] * dyr[k];
-                  }
-                  if (dx) dx->ptr()[xo + ci] += acc;
+                  for (int k = 0; k < g.oc; ++k) gw[k] += xv * dyr[k];
+                  if (dx) dx->ptr()[xo + ci] += Dot(w + wo + size_t(ci) * g.oc, dyr, g.oc);
                 }
               }
             }
@@ -276,7 +283,11 @@ class DepthwiseConv : public ConvBase {
                 if (ix < 0 || ix >= g.iw) continue;
                 const float* xp = x.ptr() + ((size_t(i) * g.ih + iy) * g.iw + ix) * g.ic;
                 const float* wp = w + size_t(ky * g.kw + kx) * g.ic * m;
-                for (int k = 0; k < g.oc; ++k) yr[k] += xp[k / m] * wp[k];
+                if (m == 1) {  // the common case: no division, vectorizes
+                  for (int k = 0; k < g.oc; ++k) yr[k] += xp[k] * wp[k];
+                } else {
+                  for (int k = 0; k < g.oc; ++k) yr[k] += xp[k / m] * wp[k];
+                }
               }
             }
           }
@@ -304,9 +315,20 @@ class DepthwiseConv : public ConvBase {
                 if (ix < 0 || ix >= g.iw) continue;
                 const size_t xo = ((size_t(i) * g.ih + iy) * g.iw + ix) * g.ic;
                 const size_t wo = size_t(ky * g.kw + kx) * g.ic * m;
-                for (int k = 0; k < g.oc; ++k) {
-                  gr[0][wo + k] += x.ptr()[xo + k / m] * dyr[k];
-                  if (dx) dx->ptr()[xo + k / m] += w[wo + k] * dyr[k];
+                const float* xp = x.ptr() + xo;
+                float* gw = gr[0] + wo;
+                if (m == 1) {  // the common case: no division, vectorizes
+                  for (int k = 0; k < g.oc; ++k) gw[k] += xp[k] * dyr[k];
+                  if (dx) {
+                    float* dxp = dx->ptr() + xo;
+                    const float* wp = w + wo;
+                    for (int k = 0; k < g.oc; ++k) dxp[k] += wp[k] * dyr[k];
+                  }
+                } else {
+                  for (int k = 0; k < g.oc; ++k) {
+                    gw[k] += xp[k / m] * dyr[k];
+                    if (dx) dx->ptr()[xo + k / m] += w[wo + k] * dyr[k];
+                  }
                 }
               }
             }

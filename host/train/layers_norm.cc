@@ -184,8 +184,21 @@ class Activation : public Layer {
     const float* g = dy.ptr();
     float* o = dx->ptr();
     if (kind_ == "relu" || kind_ == "relu6") {
-      for (size_t i = 0; i < n; ++i)
-        o[i] = (x.data[i] > 0.0f && (max_ < 0.0f || x.data[i] < max_)) ? g[i] : 0.0f;
+      // Branch-free selects (the sign of x is random: branches mispredict);
+      // the same values as one loop with both tests.
+      const float* a = x.ptr();
+      if (max_ < 0.0f) {
+        for (size_t i = 0; i < n; ++i) {
+          const float gi = g[i];  // loaded unconditionally: the select vectorizes
+          o[i] = a[i] > 0.0f ? gi : 0.0f;
+        }
+      } else {
+        const float hi = max_;
+        for (size_t i = 0; i < n; ++i) {
+          const float gi = g[i];
+          o[i] = (a[i] > 0.0f) & (a[i] < hi) ? gi : 0.0f;
+        }
+      }
     } else if (kind_ == "sigmoid") {
       for (size_t i = 0; i < n; ++i) o[i] = g[i] * y.data[i] * (1.0f - y.data[i]);
     } else if (kind_ == "tanh") {

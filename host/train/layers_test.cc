@@ -88,6 +88,8 @@ TEST(LayerGradient, Conv2D) {
   CheckGradients({{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", {3, 2}}}, {5, 4, 2});
   CheckGradients({{"type", "Conv2D"}, {"filters", 2}, {"kernel_size", 3}, {"strides", 2},
                   {"padding", "same"}}, {6, 5, 2});
+  // 10 filters: the input gradient's 8-lane dot product plus its 2-element tail.
+  CheckGradients({{"type", "Conv2D"}, {"filters", 10}, {"kernel_size", 1}}, {3, 4, 5});
 }
 TEST(LayerGradient, DepthwiseConv2D) {
   CheckGradients({{"type", "DepthwiseConv2D"}, {"kernel_size", 3}, {"depth_multiplier", 2}},
