@@ -20,21 +20,15 @@
 #include "host/io/manifest.h"
 #include "host/io/signing.h"
 #include "micro/safety/model_signature.h"
+#include "tests/run_command.h"
 
 namespace mote {
 namespace {
 
 std::string RunMote(const std::string& args, int* code) {
-  const std::string cmd = std::string(MOTE_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+  const auto r = mote::testing::RunCli(args);
+  *code = r.code;
+  return r.out;
 }
 
 std::vector<uint8_t> Bytes(const std::string& path) {

@@ -4,6 +4,7 @@
 //
 //   std::string out;
 //   EXPECT_EQ(mote::testing::RunCommand(std::string(MOTE_CLI) + " plan m.tflite", &out), 0) << out;
+//   auto r = mote::testing::RunCli("plan m.tflite");   // r.code, r.out
 #ifndef MOTE_TESTS_RUN_COMMAND_H_
 #define MOTE_TESTS_RUN_COMMAND_H_
 
@@ -24,6 +25,19 @@ inline int RunCommand(const std::string& cmd, std::string* out, bool merge_stder
   const int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+#ifdef MOTE_CLI
+// The mote CLI (MOTE_CLI: its path, set for the test binary) with `args`.
+struct CliResult {
+  int code = -1;
+  std::string out;
+};
+inline CliResult RunCli(const std::string& args, bool merge_stderr = true) {
+  CliResult r;
+  r.code = RunCommand(std::string(MOTE_CLI) + " " + args, &r.out, merge_stderr);
+  return r;
+}
+#endif
 
 }  // namespace mote::testing
 

@@ -9,27 +9,13 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/run_command.h"
 
 namespace mote {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result RunCli(const std::string& args, bool merge_stderr = true) {
-  const std::string cmd = std::string(MOTE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using Result = mote::testing::CliResult;
+using mote::testing::RunCli;
 
 std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_prune_" + name; }
 

@@ -10,27 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "host/io/loaded_model.h"
+#include "tests/run_command.h"
 
 namespace mote {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result Cli(const std::string& args) {
-  const std::string cmd = std::string(MOTE_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using Result = mote::testing::CliResult;
+Result Cli(const std::string& args) { return mote::testing::RunCli(args); }
 
 std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_qat_" + name; }
 

@@ -17,16 +17,8 @@
 namespace mote {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result RunCli(const std::string& args) {
-  Result r{-1, ""};
-  r.code = testing::RunCommand(std::string(MOTE_CLI) + " " + args, &r.out, true);
-  return r;
-}
+using Result = mote::testing::CliResult;
+using mote::testing::RunCli;
 
 std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_features_" + name; }
 

@@ -19,16 +19,8 @@
 namespace mote {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result RunCli(const std::string& args, bool merge_stderr = true) {
-  Result r{-1, ""};
-  r.code = testing::RunCommand(std::string(MOTE_CLI) + " " + args, &r.out, merge_stderr);
-  return r;
-}
+using Result = mote::testing::CliResult;
+using mote::testing::RunCli;
 
 std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_train_" + name; }
 
