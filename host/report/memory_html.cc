@@ -3,22 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "host/report/html.h"
+
 namespace mote::host {
-namespace {
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string MemoryTimelineHtml(const std::string& title, const std::vector<TensorSpan>& spans,
                                size_t num_ops, size_t activation_bytes,
@@ -55,12 +42,12 @@ std::string MemoryTimelineHtml(const std::string& title, const std::vector<Tenso
       << activation_bytes << "</text>\n<text x='" << left - 4 << "' y='" << top + 10
       << "' text-anchor='end'>0</text>\n</svg>\n";
   std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" << Escape(title)
-       << " memory plan</title></head><body>\n<h1>" << Escape(title) << "</h1>\n<p>"
+  html << "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" << HtmlEscape(title)
+       << " memory plan</title></head><body>\n<h1>" << HtmlEscape(title) << "</h1>\n<p>"
        << spans.size() << " activation tensors in " << activation_bytes
        << " bytes. Hover a box for details.</p>\n"
        << svg.str() << "<ol start='0'>\n";
-  for (const auto& name : op_names) html << "<li>" << Escape(name) << "</li>\n";
+  for (const auto& name : op_names) html << "<li>" << HtmlEscape(name) << "</li>\n";
   html << "</ol>\n</body></html>\n";
   return html.str();
 }

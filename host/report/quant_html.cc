@@ -4,20 +4,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "host/report/html.h"
+
 namespace mote::host {
 namespace {
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
 
 std::string Fixed(double v, int digits) {
   char buf[64];
@@ -48,8 +38,8 @@ std::string QuantReportHtml(const compress::QuantReport& r) {
     const auto& l = r.layers[i];
     const bool worst = std::find(r.worst.begin(), r.worst.end(), static_cast<int>(i)) != r.worst.end();
     const double y = top + row * i;
-    svg << "<text x='" << left - 6 << "' y='" << y + 15 << "' text-anchor='end'>" << Escape(l.tensor)
-        << " (" << Escape(l.layers) << ")</text>\n<rect x='" << left << "' y='" << y + 3 << "' width='"
+    svg << "<text x='" << left - 6 << "' y='" << y + 15 << "' text-anchor='end'>" << HtmlEscape(l.tensor)
+        << " (" << HtmlEscape(l.layers) << ")</text>\n<rect x='" << left << "' y='" << y + 3 << "' width='"
         << std::max(1.0, px * std::max(0.0, l.sqnr_db)) << "' height='" << row - 6 << "' fill='"
         << (worst ? "#e15759" : "#4e79a7") << "'><title>" << Fixed(l.sqnr_db, 1) << " dB, drop "
         << Fixed(l.sqnr_drop_db, 1) << " dB</title></rect>\n<text x='"
@@ -58,28 +48,28 @@ std::string QuantReportHtml(const compress::QuantReport& r) {
   }
   svg << "</svg>\n";
   std::ostringstream html;
-  html << "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" << Escape(r.model)
+  html << "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>" << HtmlEscape(r.model)
        << " quantization report</title>\n<style>body{font-family:sans-serif}td,th{padding:2px 8px;"
           "border-bottom:1px solid #ddd;text-align:left}</style></head><body>\n<h1>"
-       << Escape(r.model) << ": int8 quantization report</h1>\n<p>" << r.samples
+       << HtmlEscape(r.model) << ": int8 quantization report</h1>\n<p>" << r.samples
        << " calibration rows; model input SQNR " << Fixed(r.input_sqnr_db, 1) << " dB.</p>\n"
        << svg.str() << "<h2>Layers that lose most</h2>\n<ol>\n";
   for (int w : r.worst) {
     const auto& l = r.layers[w];
-    html << "<li><b>" << Escape(l.tensor) << "</b>: " << Fixed(l.sqnr_drop_db, 1) << " dB lost here; "
-         << Escape(l.suggestion) << " &mdash; " << Escape(l.reason) << "</li>\n";
+    html << "<li><b>" << HtmlEscape(l.tensor) << "</b>: " << Fixed(l.sqnr_drop_db, 1) << " dB lost here; "
+         << HtmlEscape(l.suggestion) << " &mdash; " << HtmlEscape(l.reason) << "</li>\n";
   }
   html << "</ol>\n<h2>All layers</h2>\n<table><tr><th>op</th><th>tensor</th><th>layers</th>"
           "<th>SQNR dB</th><th>drop dB</th><th>activation range</th><th>outlier ratio</th>"
           "<th>weight channel range ratio</th><th>suggestion</th></tr>\n";
   for (const auto& l : r.layers) {
-    html << "<tr><td>" << l.op << "</td><td>" << Escape(l.tensor) << "</td><td>" << Escape(l.layers)
+    html << "<tr><td>" << l.op << "</td><td>" << HtmlEscape(l.tensor) << "</td><td>" << HtmlEscape(l.layers)
          << "</td><td>" << Fixed(l.sqnr_db, 1) << "</td><td>" << Fixed(l.sqnr_drop_db, 1) << "</td><td>["
          << Fixed(l.act_min, 3) << ", " << Fixed(l.act_max, 3) << "]</td><td>" << Fixed(l.act_outlier_ratio, 2)
          << "</td><td>"
          << (l.has_weights ? Fixed(l.channel_range_ratio, 2) + (l.per_channel ? " (per-channel)" : " (per-tensor)")
                            : std::string("-"))
-         << "</td><td title='" << Escape(l.reason) << "'>" << Escape(l.suggestion) << "</td></tr>\n";
+         << "</td><td title='" << HtmlEscape(l.reason) << "'>" << HtmlEscape(l.suggestion) << "</td></tr>\n";
   }
   html << "</table>\n</body></html>\n";
   return html.str();

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "micro/safety/sha2_core.h"
+
 namespace mote::micro {
 namespace {
 
@@ -18,46 +20,15 @@ constexpr uint32_t kK[64] = {
     0x5b9cca4fu, 0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
     0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u};
 
-inline uint32_t Rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
-
-void Compress(uint32_t state[8], const uint8_t block[64]) {
-  uint32_t w[16];
-  for (int i = 0; i < 16; ++i) {
-    const uint8_t* p = block + 4 * i;
-    w[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-  }
-  uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-  uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-  for (int t = 0; t < 64; ++t) {
-    uint32_t wt = w[t & 15];
-    if (t >= 16) {  // w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16], in place
-      const uint32_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
-      const uint32_t s0 = Rotr(x, 7) ^ Rotr(x, 18) ^ (x >> 3);
-      const uint32_t s1 = Rotr(y, 17) ^ Rotr(y, 19) ^ (y >> 10);
-      wt = w[t & 15] = wt + s0 + w[(t - 7) & 15] + s1;
-    }
-    const uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) +
-                        ((e & f) ^ (~e & g)) + kK[t] + wt;
-    const uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) +
-                        ((a & b) ^ (a & c) ^ (b & c));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state[0] += a;
-  state[1] += b;
-  state[2] += c;
-  state[3] += d;
-  state[4] += e;
-  state[5] += f;
-  state[6] += g;
-  state[7] += h;
-}
+struct Traits {
+  using Word = uint32_t;
+  static constexpr int kRounds = 64;
+  static constexpr const Word* K = kK;
+  static Word Sum0(Word a) { return sha2::Rotr(a, 2) ^ sha2::Rotr(a, 13) ^ sha2::Rotr(a, 22); }
+  static Word Sum1(Word e) { return sha2::Rotr(e, 6) ^ sha2::Rotr(e, 11) ^ sha2::Rotr(e, 25); }
+  static Word Sigma0(Word x) { return sha2::Rotr(x, 7) ^ sha2::Rotr(x, 18) ^ (x >> 3); }
+  static Word Sigma1(Word x) { return sha2::Rotr(x, 17) ^ sha2::Rotr(x, 19) ^ (x >> 10); }
+};
 
 }  // namespace
 
@@ -69,36 +40,11 @@ void Sha256Init(Sha256Context* c) {
 }
 
 void Sha256Update(Sha256Context* c, const void* data, size_t size) {
-  const uint8_t* p = static_cast<const uint8_t*>(data);
-  while (size > 0) {
-    const size_t used = static_cast<size_t>(c->bytes & 63u);
-    size_t n = 64 - used;
-    if (n > size) n = size;
-    if (used == 0 && n == 64) {
-      Compress(c->state, p);  // whole block straight from the input
-    } else {
-      memcpy(c->block + used, p, n);
-      if (used + n == 64) Compress(c->state, c->block);
-    }
-    c->bytes += n;
-    p += n;
-    size -= n;
-  }
+  sha2::Update<Traits>(c->state, c->block, &c->bytes, data, size);
 }
 
 void Sha256Final(Sha256Context* c, uint8_t digest[kSha256Bytes]) {
-  const uint64_t bits = c->bytes << 3;
-  size_t used = static_cast<size_t>(c->bytes & 63u);
-  c->block[used++] = 0x80;
-  if (used > 56) {
-    memset(c->block + used, 0, 64 - used);
-    Compress(c->state, c->block);
-    used = 0;
-  }
-  memset(c->block + used, 0, 56 - used);
-  for (int i = 0; i < 8; ++i) c->block[56 + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  Compress(c->state, c->block);
-  for (int i = 0; i < 32; ++i) digest[i] = static_cast<uint8_t>(c->state[i / 4] >> (24 - 8 * (i % 4)));
+  sha2::Final<Traits>(c->state, c->block, c->bytes, digest);
 }
 
 void Sha256(const void* data, size_t size, uint8_t digest[kSha256Bytes]) {

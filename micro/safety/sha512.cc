@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "micro/safety/sha2_core.h"
+
 namespace mote::micro {
 namespace {
 
@@ -27,47 +29,15 @@ constexpr uint64_t kK[80] = {
     0x28db77f523047d84u, 0x32caab7b40c72493u, 0x3c9ebe0a15c9bebcu, 0x431d67c49c100d4cu,
     0x4cc5d4becb3e42b6u, 0x597f299cfc657e2au, 0x5fcb6fab3ad6faecu, 0x6c44198c4a475817u};
 
-inline uint64_t Rotr(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
-
-void Compress(uint64_t state[8], const uint8_t block[128]) {
-  uint64_t w[16];
-  for (int i = 0; i < 16; ++i) {
-    uint64_t x = 0;
-    for (int j = 0; j < 8; ++j) x = (x << 8) | block[8 * i + j];
-    w[i] = x;
-  }
-  uint64_t a = state[0], b = state[1], c = state[2], d = state[3];
-  uint64_t e = state[4], f = state[5], g = state[6], h = state[7];
-  for (int t = 0; t < 80; ++t) {
-    uint64_t wt = w[t & 15];
-    if (t >= 16) {  // w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16], in place
-      const uint64_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
-      const uint64_t s0 = Rotr(x, 1) ^ Rotr(x, 8) ^ (x >> 7);
-      const uint64_t s1 = Rotr(y, 19) ^ Rotr(y, 61) ^ (y >> 6);
-      wt = w[t & 15] = wt + s0 + w[(t - 7) & 15] + s1;
-    }
-    const uint64_t t1 = h + (Rotr(e, 14) ^ Rotr(e, 18) ^ Rotr(e, 41)) +
-                        ((e & f) ^ (~e & g)) + kK[t] + wt;
-    const uint64_t t2 = (Rotr(a, 28) ^ Rotr(a, 34) ^ Rotr(a, 39)) +
-                        ((a & b) ^ (a & c) ^ (b & c));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state[0] += a;
-  state[1] += b;
-  state[2] += c;
-  state[3] += d;
-  state[4] += e;
-  state[5] += f;
-  state[6] += g;
-  state[7] += h;
-}
+struct Traits {
+  using Word = uint64_t;
+  static constexpr int kRounds = 80;
+  static constexpr const Word* K = kK;
+  static Word Sum0(Word a) { return sha2::Rotr(a, 28) ^ sha2::Rotr(a, 34) ^ sha2::Rotr(a, 39); }
+  static Word Sum1(Word e) { return sha2::Rotr(e, 14) ^ sha2::Rotr(e, 18) ^ sha2::Rotr(e, 41); }
+  static Word Sigma0(Word x) { return sha2::Rotr(x, 1) ^ sha2::Rotr(x, 8) ^ (x >> 7); }
+  static Word Sigma1(Word x) { return sha2::Rotr(x, 19) ^ sha2::Rotr(x, 61) ^ (x >> 6); }
+};
 
 }  // namespace
 
@@ -80,41 +50,11 @@ void Sha512Init(Sha512Context* c) {
 }
 
 void Sha512Update(Sha512Context* c, const void* data, size_t size) {
-  const uint8_t* p = static_cast<const uint8_t*>(data);
-  while (size > 0) {
-    const size_t used = static_cast<size_t>(c->bytes & 127u);
-    size_t n = 128 - used;
-    if (n > size) n = size;
-    if (used == 0 && n == 128) {
-      Compress(c->state, p);  // whole block straight from the input
-    } else {
-      memcpy(c->block + used, p, n);
-      if (used + n == 128) Compress(c->state, c->block);
-    }
-    c->bytes += n;
-    p += n;
-    size -= n;
-  }
+  sha2::Update<Traits>(c->state, c->block, &c->bytes, data, size);
 }
 
 void Sha512Final(Sha512Context* c, uint8_t digest[kSha512Bytes]) {
-  const uint64_t bits = c->bytes << 3;
-  size_t used = static_cast<size_t>(c->bytes & 127u);
-  c->block[used++] = 0x80;
-  if (used > 112) {
-    memset(c->block + used, 0, 128 - used);
-    Compress(c->state, c->block);
-    used = 0;
-  }
-  // 128-bit big-endian bit length: high word is bytes >> 61.
-  memset(c->block + used, 0, 128 - used);
-  const uint64_t high = c->bytes >> 61;
-  for (int i = 0; i < 8; ++i) {
-    c->block[112 + i] = static_cast<uint8_t>(high >> (56 - 8 * i));
-    c->block[120 + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  }
-  Compress(c->state, c->block);
-  for (int i = 0; i < 64; ++i) digest[i] = static_cast<uint8_t>(c->state[i / 8] >> (56 - 8 * (i % 8)));
+  sha2::Final<Traits>(c->state, c->block, c->bytes, digest);
 }
 
 void Sha512(const void* data, size_t size, uint8_t digest[kSha512Bytes]) {
