@@ -1,6 +1,7 @@
 // mote train --model M.json --data D.npy --labels L.npy -o model.f32.bin
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,6 +23,7 @@ using nlohmann::json;
 
 struct TrainOptions {
   std::string model, data, labels, out;
+  std::string init;  // start from these weights instead of a fresh initialisation
   uint64_t seed = 1;
   int threads = 2, epochs = 0;
   float lr = 0;
@@ -31,6 +33,35 @@ struct TrainOptions {
   std::string int8_out;
 };
 
+// --init: the weights of `path` replace the fresh initialisation. The file's
+// model must have the same parameters (layer by layer, name and size) as the
+// model being trained; every value must be finite.
+void CopyInitialWeights(const std::string& path, const std::string& model_path,
+                        train::Sequential* m) {
+  std::string err;
+  auto w = train::Sequential::Load(path, &err);
+  if (!w) throw CommandError(err);
+  std::vector<train::Param*> dst, src;
+  for (auto& l : m->layers())
+    for (train::Param& p : l->params()) dst.push_back(&p);
+  for (auto& l : w->layers())
+    for (train::Param& p : l->params()) src.push_back(&p);
+  if (src.size() != dst.size())
+    throw CommandError(path + ": " + std::to_string(src.size()) + " parameter tensors, the model in " +
+                       model_path + " has " + std::to_string(dst.size()));
+  for (size_t i = 0; i < dst.size(); ++i) {
+    if (src[i]->name != dst[i]->name || src[i]->value.size() != dst[i]->value.size())
+      throw CommandError(path + ": parameter " + std::to_string(i) + " is " + src[i]->name + " " +
+                         train::ShapeString(src[i]->shape) + ", the model in " + model_path +
+                         " expects " + dst[i]->name + " " + train::ShapeString(dst[i]->shape));
+    for (size_t k = 0; k < src[i]->value.size(); ++k)
+      if (!std::isfinite(src[i]->value[k]))
+        throw CommandError(path + ": parameter " + std::to_string(i) + " (" + src[i]->name +
+                           ") value " + std::to_string(k) + " is not finite");
+    dst[i]->value = src[i]->value;
+  }
+}
+
 void Train(const TrainOptions& o) {
   std::ifstream f(o.model);
   if (!f) throw CommandError(o.model + ": cannot open");
@@ -39,6 +70,7 @@ void Train(const TrainOptions& o) {
   std::string err;
   auto m = train::Sequential::FromJson(spec, o.seed, &err);
   if (!m) throw CommandError(o.model + ": " + err);
+  if (!o.init.empty()) CopyInitialWeights(o.init, o.model, m.get());
   train::FitOptions fit;
   if (spec.contains("optimizer") && !fit.optimizer.FromJson(spec["optimizer"], &err))
     throw CommandError(o.model + ": " + err);
@@ -225,6 +257,10 @@ void AddTrain(CLI::App& app) {
   cmd->add_option("--labels,-l", o->labels, "targets (.npy or .csv)")->required();
   cmd->add_option("-o,--output", o->out, "weights file to write (model.f32.bin)")->required();
   cmd->add_option("--seed", o->seed, "weights and shuffling seed (default 1)");
+  cmd->add_option("--init", o->init,
+                  "start from the weights in this file (same architecture; e.g. an earlier\n"
+                  "run, or weights written by another trainer) instead of initialising from\n"
+                  "--seed, which then only drives shuffling");
   cmd->add_option("--threads", o->threads, "threads (default 2); results do not depend on it")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--epochs", o->epochs, "override fit.epochs")->check(CLI::Range(1, 1000000));

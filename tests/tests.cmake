@@ -417,3 +417,13 @@ if(MOTE_WAKEWORD_MODEL)
   endforeach()
 endif()
 # ---- end wakeword device loop ----------------------------------------------------
+
+# ---- training parity with Keras (whole fits) --------------------------------------
+# `mote train --init` from Keras's initial weights ends a fit (no shuffling) with
+# Keras's weights and per-epoch losses: loss reduction, fused softmax/sigmoid
+# gradients, pooling, BatchNorm moving statistics, Adam.
+add_test(NAME oracle_train_fit_keras
+         COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/oracle/train_fit_keras.py
+                 --mote $<TARGET_FILE:mote>)
+set_tests_properties(oracle_train_fit_keras PROPERTIES LABELS oracle TIMEOUT 600)
+# ---- end training parity with Keras ------------------------------------------------

@@ -293,7 +293,18 @@ void QatTrainer::ForwardAll(const Tensor& x, bool training, float decay) {
     if (!s.extra_bias.empty())
       for (size_t j = 0; j < out_[si].data.size(); ++j) out_[si].data[j] += s.extra_bias[j % s.out_ch];
     cur = out_[si];
-    if (s.point >= 0) quantize(points_[s.point], &cur, &mask_[si]);
+    if (s.point < 0) continue;
+    // The loss reads the model's probability before its output grid (as
+    // TFMOT: sigmoid/softmax quantize their input, not their output, in
+    // training). Rounded to 1/256, a confident correct row could never get
+    // above 255/256: its gradient would stay at -1/256 and keep pushing the
+    // weights after the row is learned. Inference (Predict) rounds it as the
+    // int8 model does.
+    if (training && si + 1 == steps_.size() && points_[s.point].fixed) {
+      mask_[si].assign(cur.data.size(), 1);
+      continue;
+    }
+    quantize(points_[s.point], &cur, &mask_[si]);
   }
   q_.back() = std::move(cur);
 }

@@ -15,7 +15,11 @@
 //     tracked as an exponential moving average of the batch min/max
 //     (initialised from the first batch); average pools are re-rounded with
 //     their input's parameters; LOGISTIC/SOFTMAX/TANH outputs use the fixed
-//     int8 parameters (1/256, -128) and (1/128, 0);
+//     int8 parameters (1/256, -128) and (1/128, 0), except that the model's
+//     last output is not rounded while training: the loss and its gradient
+//     read the unrounded probability (as TFMOT, which quantizes a sigmoid's
+//     or softmax's input, not its output), so a row already learned stops
+//     pulling at the weights. Predict() rounds it as the int8 model does;
 //   - gradients: straight-through estimator (Keras/TFMOT semantics): the
 //     gradient passes unchanged where the value lies inside the quantization
 //     range and is zero where it was clipped. Weight rounding never clips

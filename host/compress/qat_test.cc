@@ -88,6 +88,40 @@ TEST(Qat, StraightThroughGradientOfDense) {
   EXPECT_NEAR(grad(4.0f), 2.0 / 3 * fq(4 * xq) * xq, 1e-9);  // only row 1 counts
 }
 
+// The loss sees the last sigmoid's unrounded probability in training: a row
+// the model already gets right with p = sigmoid(8) = 0.99966 has loss
+// -log(p) = 3.4e-4 and bias gradient p - 1 = -3.4e-4. Rounded to the int8
+// output grid (1/256) p would be 255/256, a loss of 3.9e-3 and a gradient of
+// -1/256 that never goes away. Predict() still rounds to the grid.
+TEST(Qat, LossReadsTheUnroundedLastProbability) {
+  std::string err;
+  auto m = train::Sequential::FromJson(
+      {{"input_shape", {1}}, {"loss", "binary_crossentropy"},
+       {"layers", {{{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}},
+      1, &err);
+  ASSERT_TRUE(m) << err;
+  m->layers()[0]->params()[0].value = {8.0f};  // kernel
+  m->layers()[0]->params()[1].value = {0.0f};  // bias
+  Tensor cal({2, 1});
+  cal.data = {-1.0f, 1.0f};  // input range [-1, 1]; logits [-8, 8]
+  auto qat = QatTrainer::Create(*m, cal, &err);
+  ASSERT_TRUE(qat) << err;
+  Tensor x({1, 1}), y({1, 1});
+  x.data = {1.0f};
+  y.data = {1.0f};
+  const double loss = qat->ForwardBackward(x, y, 1.0f);
+  // The input 1.0 and the logit 8.0 sit within half a step of their grids
+  // (2/255 and 16/255), so the logit is 8 +- 0.04 and p - 1 is in
+  // [-3.5e-4, -3.2e-4].
+  EXPECT_GT(loss, 3.0e-4);
+  EXPECT_LT(loss, 3.7e-4);
+  const float db = m->layers()[0]->params()[1].grad[0];
+  EXPECT_LT(db, -3.0e-4f);
+  EXPECT_GT(db, -3.7e-4f);
+  const Tensor p = qat->Predict(x);
+  EXPECT_FLOAT_EQ(p.data[0], 255.0f / 256);  // int8 127 at scale 1/256, zero point -128
+}
+
 // Dense + BatchNormalization: the fold w' = w g / sqrt(v + eps),
 // b' = (0 - mean) g / sqrt(v + eps) + beta, and the chain rule back to w,
 // gamma and beta, written out here independently of qat.cc.

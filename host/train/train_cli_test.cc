@@ -13,6 +13,7 @@
 
 #include "host/compress/ptq.h"
 #include "host/io/loaded_model.h"
+#include "host/train/model.h"
 #include "micro/kernels/ref/logistic.h"
 #include "tests/run_command.h"
 
@@ -103,6 +104,57 @@ TEST(TrainCli, BadInputGivesOneClearError) {
   ExpectOneLineError("train --model " + model + " --data " + d + "32.npy --labels " + d +
                          "_labels.npy -o " + d + ".bin",
                      "does not fit the model input [N,64,1]");
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// --init replaces the seed's initialisation: without shuffling, training from
+// seed 5's initial weights with --seed 1 gives seed 5's result byte for byte,
+// and without --init seed 1 gives other bytes.
+TEST(TrainCli, InitStartsFromTheGivenWeights) {
+  const std::string d = Tmp("init");
+  ASSERT_EQ(RunCli("data synth-anomaly --n 96 --length 64 --seed 3 -o " + d + ".npy").code, 0);
+  const nlohmann::json spec = {
+      {"input_shape", {64, 1}},
+      {"layers", {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}, {"activation", "relu"}},
+                  {{"type", "GlobalAveragePooling1D"}},
+                  {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}},
+      {"loss", "binary_crossentropy"},
+      {"fit", {{"epochs", 2}, {"batch_size", 16}, {"shuffle", false}}}};
+  WriteText(d + ".json", spec.dump());
+  std::string err;
+  auto init = train::Sequential::FromJson(spec, 5, &err);
+  ASSERT_TRUE(init) << err;
+  ASSERT_TRUE(init->Save(d + "_init5.bin", &err)) << err;
+  const std::string base = "train -m " + d + ".json -d " + d + ".npy -l " + d + "_labels.npy ";
+  ASSERT_EQ(RunCli(base + "--seed 5 -o " + d + "_seed5.bin").code, 0);
+  const Result r = RunCli(base + "--seed 1 --init " + d + "_init5.bin -o " + d + "_from5.bin");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(RunCli(base + "--seed 1 -o " + d + "_seed1.bin").code, 0);
+  const std::string seed5 = FileBytes(d + "_seed5.bin");
+  ASSERT_GT(seed5.size(), 100u);
+  EXPECT_EQ(FileBytes(d + "_from5.bin"), seed5);
+  EXPECT_NE(FileBytes(d + "_seed1.bin"), seed5);
+  EXPECT_NE(FileBytes(d + "_init5.bin"), seed5);  // training moved the weights
+
+  // A file of another architecture, or with a NaN, is refused by name.
+  WriteText(d + "_other.json", R"({"input_shape": [64, 1], "loss": "bce",
+      "layers": [{"type": "Conv1D", "filters": 3, "kernel_size": 3}, {"type": "Flatten"},
+                 {"type": "Dense", "units": 1, "activation": "sigmoid"}]})");
+  auto other = train::Sequential::FromJson(nlohmann::json::parse(FileBytes(d + "_other.json")), 1, &err);
+  ASSERT_TRUE(other) << err;
+  ASSERT_TRUE(other->Save(d + "_other.bin", &err)) << err;
+  ExpectOneLineError(base + "--init " + d + "_other.bin -o " + d + "_x.bin",
+                     "parameter 0 is kernel [3,1,3], the model in " + d + ".json expects kernel [3,1,4]");
+  init->layers()[0]->params()[1].value[2] = NAN;
+  ASSERT_TRUE(init->Save(d + "_nan.bin", &err)) << err;
+  ExpectOneLineError(base + "--init " + d + "_nan.bin -o " + d + "_x.bin",
+                     "parameter 1 (bias) value 2 is not finite");
+  ExpectOneLineError(base + "--init " + d + "_missing.bin -o " + d + "_x.bin",
+                     d + "_missing.bin: cannot open");
 }
 
 TEST(Ptq, LogisticInputParamsMakeTfliteAndTflmAgree) {

@@ -26,19 +26,9 @@ Status PrepareBinary(PrepareContext& ctx, bool is_add) {
   if (Status s = ctx.ExpectType(out, "output", a.type); s != Status::kOk) return s;
   auto* d = ctx.New<BinaryData>();
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-  if (!ref::MakeBroadcast(a.dims, a.rank, b.dims, b.rank, &d->bc))
-    return ctx.Error(Status::kShapeMismatch, "input shapes cannot be broadcast");
-  bool same = out.rank == d->bc.rank;
-  for (int i = 0; same && i < out.rank; ++i) same = out.dims[i] == d->bc.dims[i];
-  if (!same) return ctx.Error(Status::kShapeMismatch, "output shape is not the broadcast shape");
+  if (Status s = PrepareBroadcastBinary(ctx, &d->bc); s != Status::kOk) return s;
   const uint8_t act = ctx.OptionU8(0, 0);  // AddOptions/MulOptions field 0
   ctx.node().params = d;
-  // Same-shape input: element i is read before output element i is written.
-  if (a.elements() == out.elements()) {
-    ctx.AllowInPlace(0, 0);
-  } else if (b.elements() == out.elements()) {
-    ctx.AllowInPlace(1, 0);
-  }
   if (a.type == DType::kFloat32) return ctx.ActivationRangeF32(act, &d->act_min_f, &d->act_max_f);
   if (Status s = ctx.ExpectQuantized(a, "input 0"); s != Status::kOk) return s;
   if (Status s = ctx.ExpectQuantized(b, "input 1"); s != Status::kOk) return s;
@@ -176,16 +166,7 @@ Status PrepareQuantize(PrepareContext& ctx) {
   const Tensor& out = ctx.output(0);
   if (out.per_channel)
     return ctx.Error(Status::kUnsupportedType, "per-channel QUANTIZE output is not supported");
-  if (in_type == DType::kInt8) {
-    if (Status s = ExpectRequantScale(ctx, static_cast<double>(in.scale) / out.scale, "output");
-        s != Status::kOk)
-      return s;
-    auto* p = ctx.New<ref::RequantizeParams>();
-    if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-    ref::RequantizePrepare(in.scale, in.zero_point, out.scale, out.zero_point, p);
-    ctx.node().params = p;
-  }
-  return Status::kOk;
+  return in_type == DType::kInt8 ? PrepareRequantize(ctx, in, out) : Status::kOk;
 }
 
 void EvalQuantize(const Node& n, Tensor* t) {

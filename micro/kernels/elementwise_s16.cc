@@ -24,11 +24,7 @@ Status PrepareBinaryS16(PrepareContext& ctx, bool is_add) {
   if (Status s = ExpectSymmetricS16(ctx, out, "output"); s != Status::kOk) return s;
   auto* d = ctx.New<BinaryDataS16>();
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-  if (!ref::MakeBroadcast(a.dims, a.rank, b.dims, b.rank, &d->bc))
-    return ctx.Error(Status::kShapeMismatch, "input shapes cannot be broadcast");
-  bool same = out.rank == d->bc.rank;
-  for (int i = 0; same && i < out.rank; ++i) same = out.dims[i] == d->bc.dims[i];
-  if (!same) return ctx.Error(Status::kShapeMismatch, "output shape is not the broadcast shape");
+  if (Status s = PrepareBroadcastBinary(ctx, &d->bc); s != Status::kOk) return s;
   int32_t lo, hi;
   if (Status s = ActivationRangeS16(ctx, ctx.OptionU8(0, 0), out, &lo, &hi); s != Status::kOk)
     return s;
@@ -40,11 +36,6 @@ Status PrepareBinaryS16(PrepareContext& ctx, bool is_add) {
     ref::AddPrepareS16(a.scale, 0, b.scale, 0, out.scale, 0, lo, hi, &d->add);
   else
     ref::MulPrepareS8(a.scale, 0, b.scale, 0, out.scale, 0, lo, hi, &d->mul);
-  if (a.elements() == out.elements()) {
-    ctx.AllowInPlace(0, 0);
-  } else if (b.elements() == out.elements()) {
-    ctx.AllowInPlace(1, 0);
-  }
   ctx.node().params = d;
   return Status::kOk;
 }
@@ -88,14 +79,7 @@ Status PrepareQuantizeS16(PrepareContext& ctx) {
   if (DTypeSize(out.type) <= DTypeSize(in.type)) ctx.AllowInPlace(0, 0);
   if (from_float) return Status::kOk;
   if (Status s = ctx.ExpectQuantized(in, "input"); s != Status::kOk) return s;
-  if (Status s = ExpectRequantScale(ctx, static_cast<double>(in.scale) / out.scale, "output");
-      s != Status::kOk)
-    return s;
-  auto* p = ctx.New<ref::RequantizeParams>();
-  if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-  ref::RequantizePrepare(in.scale, in.zero_point, out.scale, out.zero_point, p);
-  ctx.node().params = p;
-  return Status::kOk;
+  return PrepareRequantize(ctx, in, out);
 }
 
 void EvalQuantizeS16(const Node& n, Tensor* t) {

@@ -99,6 +99,34 @@ Status ExpectAccumulatorFits(PrepareContext& ctx, const Tensor& input, const Ten
   return Status::kOk;
 }
 
+Status PrepareBroadcastBinary(PrepareContext& ctx, ref::Broadcast* bc) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  const Tensor& out = ctx.output(0);
+  if (!ref::MakeBroadcast(a.dims, a.rank, b.dims, b.rank, bc))
+    return ctx.Error(Status::kShapeMismatch, "input shapes cannot be broadcast");
+  bool same = out.rank == bc->rank;
+  for (int i = 0; same && i < out.rank; ++i) same = out.dims[i] == bc->dims[i];
+  if (!same) return ctx.Error(Status::kShapeMismatch, "output shape is not the broadcast shape");
+  if (a.elements() == out.elements()) {
+    ctx.AllowInPlace(0, 0);
+  } else if (b.elements() == out.elements()) {
+    ctx.AllowInPlace(1, 0);
+  }
+  return Status::kOk;
+}
+
+Status PrepareRequantize(PrepareContext& ctx, const Tensor& in, const Tensor& out) {
+  if (Status s = ExpectRequantScale(ctx, static_cast<double>(in.scale) / out.scale, "output");
+      s != Status::kOk)
+    return s;
+  auto* p = ctx.New<ref::RequantizeParams>();
+  if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
+  ref::RequantizePrepare(in.scale, in.zero_point, out.scale, out.zero_point, p);
+  ctx.node().params = p;
+  return Status::kOk;
+}
+
 Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what) {
   if (real < 1073741824.0) return Status::kOk;  // 2^30; also false for NaN
   return ctx.Error(Status::kBadModel, what,

@@ -2,6 +2,7 @@
 #ifndef MOTE_MICRO_KERNELS_KERNEL_UTIL_H_
 #define MOTE_MICRO_KERNELS_KERNEL_UTIL_H_
 
+#include "micro/kernels/ref/elementwise.h"
 #include "micro/kernels/ref/quant.h"
 #include "micro/kernels/ref/shape.h"
 #include "micro/runtime/tensor.h"
@@ -43,6 +44,17 @@ Status ExpectRequantScale(PrepareContext& ctx, double real, const char* what);
 uint32_t SlidingWindowGap(const ref::Shape4& in, const ref::Shape4& out, int stride_h,
                           int stride_w, int pad_h, int pad_w, uint32_t in_elem_bytes,
                           uint32_t out_elem_bytes);
+
+// ADD / MUL (any dtype): fills *bc with the broadcast of inputs 0 and 1,
+// checks that it is the output's shape, and lets the output share the memory
+// of an input of its size (element i is read before output element i is
+// written).
+Status PrepareBroadcastBinary(PrepareContext& ctx, ref::Broadcast* bc);
+
+// QUANTIZE from one quantized integer tensor to another (int8 or int16 on
+// either side): checks the scale ratio and makes the node's params a
+// ref::RequantizeParams in the arena.
+Status PrepareRequantize(PrepareContext& ctx, const Tensor& in, const Tensor& out);
 
 // Checks out's dims equal `expect` (rank n).
 Status ExpectDims(PrepareContext& ctx, const Tensor& out, const int32_t* expect,
