@@ -1,6 +1,8 @@
 // CONV_2D and DEPTHWISE_CONV_2D: Prepare validates and precomputes,
-// Eval dispatches on dtype to micro/kernels/ref/conv.h.
+// Eval dispatches on dtype to micro/kernels/opt/conv_s8.h (int8, when Prepare
+// found the shape supported) or micro/kernels/ref/conv.h.
 #include "micro/kernels/kernel_util.h"
+#include "micro/kernels/opt/conv_s8.h"
 #include "micro/kernels/ref/conv.h"
 #include "micro/runtime/op_registry.h"
 
@@ -10,7 +12,28 @@ namespace {
 struct ConvData {
   ref::ConvParams p;
   ref::ChannelQuant quant;
+  bool fast = false;      // int8: micro/kernels/opt applies to this shape
+  int8_t* col = nullptr;  // int8 conv fast path: window buffer (im2col)
 };
+
+// Chooses the int8 fast path (micro/kernels/opt) when the shape allows it;
+// a conv's window buffer comes from the persistent arena.
+Status PrepareFastPath(PrepareContext& ctx, bool depthwise, ConvData* d) {
+  const ref::Shape4 is = ctx.input(0).Shape4();
+  const ref::Shape4 fs = ctx.input(1).Shape4();
+  if (depthwise) {
+    d->fast = opt::DepthwiseConv2DS8Applies(d->p, fs);
+    return Status::kOk;
+  }
+  if (!opt::Conv2DS8Applies(is, fs)) return Status::kOk;
+  const int col_bytes = opt::Conv2DS8ColBytes(fs);
+  if (col_bytes > 0) {
+    d->col = ctx.NewArray<int8_t>(col_bytes);
+    if (d->col == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for windows");
+  }
+  d->fast = true;
+  return Status::kOk;
+}
 
 Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
   using namespace field;
@@ -82,6 +105,7 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
     if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant);
         s != Status::kOk)
       return s;
+    if (Status s = PrepareFastPath(ctx, depthwise, d); s != Status::kOk) return s;
   }
   ctx.node().params = d;
   return Status::kOk;
@@ -98,7 +122,10 @@ void EvalConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8) {
+  if (in.type == DType::kInt8 && d.fast) {
+    opt::Conv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr, d.col, in.Shape4(),
+                  in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(), out.as<int8_t>());
+  } else if (in.type == DType::kInt8) {
     ref::Conv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(), f.Shape4(),
                             f.as<int8_t>(), bias ? bias->as<int32_t>() : nullptr,
                             out.Shape4(), out.as<int8_t>());
@@ -114,7 +141,11 @@ void EvalDepthwiseConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8) {
+  if (in.type == DType::kInt8 && d.fast) {
+    opt::DepthwiseConv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr, in.Shape4(),
+                           in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(),
+                           out.as<int8_t>());
+  } else if (in.type == DType::kInt8) {
     ref::DepthwiseConv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(),
                                      f.Shape4(), f.as<int8_t>(),
                                      bias ? bias->as<int32_t>() : nullptr, out.Shape4(),

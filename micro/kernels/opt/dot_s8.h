@@ -1,0 +1,163 @@
+// int8 dot-product primitives of the optimized kernels (micro/kernels/opt/).
+//
+// Contract: exact integer sums of (x[i] + x_offset) * w[i], the reference
+// kernels' products, the same values on every target. On Arm cores with the
+// DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33/M55) four int8 x are
+// widened and offset in two SXTAB16 (x + offset fits int16) and multiplied
+// two at a time with SMLAD; elsewhere plain C++ that compilers vectorize.
+// Every partial sum is bounded by sum|w| * max|x + x_offset|, which Prepare
+// checked fits int32 (ExpectAccumulatorFits).
+//
+//   int32_t acc[4] = {0, 0, 0, 0};
+//   Dot4S8(x, x_offset, w, w_stride, n, acc);
+//   // acc[j] += sum_{i<n} (x[i] + x_offset) * w[j * w_stride + i]
+#ifndef MOTE_MICRO_KERNELS_OPT_DOT_S8_H_
+#define MOTE_MICRO_KERNELS_OPT_DOT_S8_H_
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#include <arm_acle.h>
+#define MOTE_OPT_ARM_DSP 1
+#else
+#define MOTE_OPT_ARM_DSP 0
+#endif
+
+namespace mote::micro::opt {
+
+#if MOTE_OPT_ARM_DSP
+// Four int8 at p (any alignment: M4/M7/M33/M55 load unaligned words).
+inline uint32_t Load4(const int8_t* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+// Bytes 0 and 2 of v as two sign-extended int16 halves.
+inline int32_t Even16(uint32_t v) { return static_cast<int32_t>(__sxtb16(static_cast<int32_t>(v))); }
+// Bytes 1 and 3 of v as two sign-extended int16 halves (SXTB16 with ROR #8).
+inline int32_t Odd16(uint32_t v) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+// Even16(v) / Odd16(v) plus the int16 pair `off2` (no carry between halves).
+inline int32_t Even16Add(uint32_t v, int32_t off2) {
+  return static_cast<int32_t>(__sxtab16(off2, static_cast<int32_t>(v)));
+}
+inline int32_t Odd16Add(uint32_t v, int32_t off2) {
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(off2), "r"(v));
+  return r;
+}
+// The offset in both int16 halves. REQUIRES -32768 <= offset <= 32767.
+inline int32_t Pair16(int32_t offset) {
+  return static_cast<int32_t>((static_cast<uint32_t>(offset) & 0xFFFFu) |
+                              (static_cast<uint32_t>(offset) << 16));
+}
+// acc + dot of the 4 int8 in x (already split into halves) and in w.
+inline int32_t Mac4(int32_t x_even, int32_t x_odd, uint32_t w, int32_t acc) {
+  acc = __smlad(x_even, Even16(w), acc);
+  return __smlad(x_odd, Odd16(w), acc);
+}
+#endif
+
+// acc[0] += sum_{i < n} (x[i] + x_offset) * w[i].
+inline void Dot1S8(const int8_t* x, int32_t x_offset, const int8_t* w, int n, int32_t* acc) {
+  int32_t a = 0;
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  const int32_t off2 = Pair16(x_offset);
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = Load4(x + i);
+    a = Mac4(Even16Add(xv, off2), Odd16Add(xv, off2), Load4(w + i), a);
+  }
+#endif
+  const int16_t off = static_cast<int16_t>(x_offset);
+  for (; i < n; ++i) a += static_cast<int16_t>(x[i] + off) * static_cast<int16_t>(w[i]);
+  acc[0] += a;
+}
+
+// acc[j] += sum_{i < n} (x[i] + x_offset) * w[j * w_stride + i] for j = 0..3:
+// one input vector against four weight rows (each x word widened once).
+inline void Dot4S8(const int8_t* x, int32_t x_offset, const int8_t* w, int w_stride, int n,
+                   int32_t* acc) {
+  const int8_t* w0 = w;
+  const int8_t* w1 = w0 + w_stride;
+  const int8_t* w2 = w1 + w_stride;
+  const int8_t* w3 = w2 + w_stride;
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  const int32_t off2 = Pair16(x_offset);
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t xv = Load4(x + i);
+    const int32_t xe = Even16Add(xv, off2);
+    const int32_t xo = Odd16Add(xv, off2);
+    a0 = Mac4(xe, xo, Load4(w0 + i), a0);
+    a1 = Mac4(xe, xo, Load4(w1 + i), a1);
+    a2 = Mac4(xe, xo, Load4(w2 + i), a2);
+    a3 = Mac4(xe, xo, Load4(w3 + i), a3);
+  }
+#endif
+  // int16 operands: x86 compilers turn these sums into PMADDWD.
+  const int16_t off = static_cast<int16_t>(x_offset);
+  for (; i < n; ++i) {
+    const int16_t v = static_cast<int16_t>(x[i] + off);
+    a0 += v * static_cast<int16_t>(w0[i]);
+    a1 += v * static_cast<int16_t>(w1[i]);
+    a2 += v * static_cast<int16_t>(w2[i]);
+    a3 += v * static_cast<int16_t>(w3[i]);
+  }
+  acc[0] += a0;
+  acc[1] += a1;
+  acc[2] += a2;
+  acc[3] += a3;
+}
+
+// Two input vectors against two weight rows (x' = x + x_offset, w1 = w +
+// w_stride): acc[0] += x0'.w0, acc[1] += x0'.w1, acc[2] += x1'.w0,
+// acc[3] += x1'.w1; each word of x and w is loaded and widened once.
+inline void Dot2x2S8(const int8_t* x0, const int8_t* x1, int32_t x_offset, const int8_t* w,
+                     int w_stride, int n, int32_t* acc) {
+  const int8_t* w0 = w;
+  const int8_t* w1 = w + w_stride;
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  const int32_t off2 = Pair16(x_offset);
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t u0 = Load4(x0 + i);
+    const uint32_t u1 = Load4(x1 + i);
+    const int32_t x0e = Even16Add(u0, off2), x0o = Odd16Add(u0, off2);
+    const int32_t x1e = Even16Add(u1, off2), x1o = Odd16Add(u1, off2);
+    uint32_t wv = Load4(w0 + i);
+    int32_t we = Even16(wv), wo = Odd16(wv);
+    a00 = __smlad(x0o, wo, __smlad(x0e, we, a00));
+    a10 = __smlad(x1o, wo, __smlad(x1e, we, a10));
+    wv = Load4(w1 + i);
+    we = Even16(wv);
+    wo = Odd16(wv);
+    a01 = __smlad(x0o, wo, __smlad(x0e, we, a01));
+    a11 = __smlad(x1o, wo, __smlad(x1e, we, a11));
+  }
+#endif
+  const int16_t off = static_cast<int16_t>(x_offset);
+  for (; i < n; ++i) {
+    const int16_t v0 = static_cast<int16_t>(x0[i] + off);
+    const int16_t v1 = static_cast<int16_t>(x1[i] + off);
+    const int16_t u0 = w0[i], u1 = w1[i];
+    a00 += v0 * u0;
+    a01 += v0 * u1;
+    a10 += v1 * u0;
+    a11 += v1 * u1;
+  }
+  acc[0] += a00;
+  acc[1] += a01;
+  acc[2] += a10;
+  acc[3] += a11;
+}
+
+}  // namespace mote::micro::opt
+
+#endif  // MOTE_MICRO_KERNELS_OPT_DOT_S8_H_
