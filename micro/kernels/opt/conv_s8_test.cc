@@ -24,7 +24,7 @@ int Rand(int lo, int hi) {  // uniform-ish in [lo, hi]
 }
 
 constexpr int kMaxIn = 49 * 10 * 64;
-constexpr int kMaxOut = 25 * 5 * 64;
+constexpr int kMaxOut = 49 * 10 * 64;
 constexpr int kMaxFilter = 64 * 64 * 9;
 constexpr int kMaxCh = 96;
 
@@ -144,7 +144,7 @@ void RandomConvCases(bool depthwise, int cases) {
     const int eff_h = (kh - 1) * dil_h + 1, eff_w = (kw - 1) * dil_w + 1;
     // VALID needs the input at least as large as the (dilated) filter.
     const ref::Shape4 is{Rand(1, 2), Rand(same ? 1 : eff_h, eff_h + 6),
-                         Rand(same ? 1 : eff_w, eff_w + 6), Rand(1, depthwise ? 21 : 13)};
+                         Rand(same ? 1 : eff_w, eff_w + 6), Rand(1, depthwise ? 45 : 13)};
     ran += ConvCase(depthwise, is, kh, kw, Rand(1, 11), Rand(1, 3), Rand(1, 3), dil_h, dil_w,
                     same);
   }
