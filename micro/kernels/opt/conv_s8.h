@@ -51,7 +51,7 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
 
 // Filter taps (KH * KW) the depthwise kernel takes at most (a pixel's tap
 // table lives on the stack).
-inline constexpr int kMaxTaps = 64;
+inline constexpr int kMaxTaps = 32;
 // DEPTHWISE_CONV_2D with depth_multiplier 1, at most kMaxTaps taps.
 bool DepthwiseConv2DS8Applies(const ref::ConvParams& p, const ref::Shape4& filter_shape);
 // REQUIRES: DepthwiseConv2DS8Applies; bias nullable.

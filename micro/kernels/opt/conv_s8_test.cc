@@ -182,6 +182,8 @@ TEST(OptConvS8, AppliesOnlyToSupportedShapes) {
   EXPECT_EQ(Conv2DS8ColBytes({4, 3, 2, 5}), 60);
   EXPECT_FALSE(Conv2DS8Applies({1, 8, 8, 6}, {4, 3, 3, 3}));   // grouped
   EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 3, 3, 8}));
+  EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 4, 8, 8}));   // 32 taps
+  EXPECT_FALSE(DepthwiseConv2DS8Applies(p, {1, 5, 7, 8}));  // 35 taps
   p.depth_multiplier = 2;
   EXPECT_FALSE(DepthwiseConv2DS8Applies(p, {1, 3, 3, 8}));
 }
