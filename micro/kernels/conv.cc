@@ -12,26 +12,19 @@ namespace {
 struct ConvData {
   ref::ConvParams p;
   ref::ChannelQuant quant;
-  bool fast = false;      // int8: micro/kernels/opt applies to this shape
-  int8_t* col = nullptr;  // int8 conv fast path: window buffer (im2col)
+  // int8 CONV_2D fast path (micro/kernels/opt), if it applies: window buffer.
+  const SharedScratch* col = nullptr;
 };
 
-// Chooses the int8 fast path (micro/kernels/opt) when the shape allows it;
-// a conv's window buffer comes from the persistent arena.
-Status PrepareFastPath(PrepareContext& ctx, bool depthwise, ConvData* d) {
+// The int8 CONV_2D fast path (micro/kernels/opt) when the shape allows it:
+// its window buffer is the interpreter's shared scratch. (Depthwise needs
+// nothing: Eval checks DepthwiseConv2DS8Applies, a few compares.)
+Status PrepareFastConv(PrepareContext& ctx, ConvData* d) {
   const ref::Shape4 is = ctx.input(0).Shape4();
   const ref::Shape4 fs = ctx.input(1).Shape4();
-  if (depthwise) {
-    d->fast = opt::DepthwiseConv2DS8Applies(d->p, fs);
-    return Status::kOk;
-  }
   if (!opt::Conv2DS8Applies(is, fs)) return Status::kOk;
-  const int col_bytes = opt::Conv2DS8ColBytes(fs);
-  if (col_bytes > 0) {
-    d->col = ctx.NewArray<int8_t>(col_bytes);
-    if (d->col == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for windows");
-  }
-  d->fast = true;
+  d->col = ctx.RequestScratch(static_cast<size_t>(opt::Conv2DS8ColBytes(fs)));
+  if (d->col == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for windows");
   return Status::kOk;
 }
 
@@ -105,7 +98,8 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
     if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant);
         s != Status::kOk)
       return s;
-    if (Status s = PrepareFastPath(ctx, depthwise, d); s != Status::kOk) return s;
+    if (!depthwise)
+      if (Status s = PrepareFastConv(ctx, d); s != Status::kOk) return s;
   }
   ctx.node().params = d;
   return Status::kOk;
@@ -122,8 +116,9 @@ void EvalConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8 && d.fast) {
-    opt::Conv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr, d.col, in.Shape4(),
+  if (in.type == DType::kInt8 && d.col != nullptr) {
+    opt::Conv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr,
+                  reinterpret_cast<int16_t*>(d.col->data), in.Shape4(),
                   in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(), out.as<int8_t>());
   } else if (in.type == DType::kInt8) {
     ref::Conv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(), f.Shape4(),
@@ -141,7 +136,7 @@ void EvalDepthwiseConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8 && d.fast) {
+  if (in.type == DType::kInt8 && opt::DepthwiseConv2DS8Applies(d.p, f.Shape4())) {
     opt::DepthwiseConv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr, in.Shape4(),
                            in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(),
                            out.as<int8_t>());

@@ -15,7 +15,6 @@ struct FcData {
 struct FcDataS8 : FcData {
   ref::FullyConnectedParams p;
   ref::ChannelQuant quant;
-  bool fast = false;  // micro/kernels/opt applies
 };
 
 }  // namespace
@@ -70,7 +69,6 @@ Status PrepareFullyConnected(PrepareContext& ctx) {
     if (Status s = ChannelMultipliers(ctx, d->units, &q->quant);
         s != Status::kOk)
       return s;
-    q->fast = opt::FullyConnectedS8Applies(q->p);
   }
   ctx.node().params = d;
   return Status::kOk;
@@ -84,7 +82,7 @@ void EvalFullyConnected(const Node& n, Tensor* t) {
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
     const auto& q = static_cast<const FcDataS8&>(d);
-    if (q.fast) {
+    if (opt::FullyConnectedS8Applies(q.p)) {
       opt::FullyConnectedS8(q.p, q.quant, bias ? bias->as<int32_t>() : nullptr, d.batches,
                             d.depth, d.units, in.as<int8_t>(), w.as<int8_t>(),
                             out.as<int8_t>());

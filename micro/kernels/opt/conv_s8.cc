@@ -18,37 +18,43 @@ struct Output {
   }
 };
 
-// The K = KH*KW*Cin input bytes of output pixel (b, oy, ox) in filter order:
-// a pointer into the input for a 1x1 filter (never padded), else gathered
-// into col with input zero points at padding positions.
-const int8_t* Window(const ref::ConvParams& p, const ref::Shape4& is, const int8_t* in,
-                     const ref::Shape4& fs, int b, int oy, int ox, int8_t* col) {
+// The K = KH*KW*Cin inputs of output pixel (b, oy, ox) in filter order, plus
+// the input offset, as int16 in dst (WidenS8's order): padding positions get
+// the input zero point, i.e. 0 after the offset, contributing nothing.
+void Window(const ref::ConvParams& p, const ref::Shape4& is, const int8_t* in,
+            const ref::Shape4& fs, int b, int oy, int ox, int16_t* dst) {
   const int iy0 = oy * p.stride_h - p.pad_h;
   const int ix0 = ox * p.stride_w - p.pad_w;
-  if (fs.h == 1 && fs.w == 1) return in + is.Offset(b, iy0, ix0, 0);
+  const int k = fs.h * fs.w * fs.c;
+  if (fs.h == 1 && fs.w == 1) {  // a 1x1 window is never padded
+    WidenS8(in + is.Offset(b, iy0, ix0, 0), p.input_offset, k, dst);
+    return;
+  }
+  // Gather the int8 window into the upper half of dst, then widen in place.
+  int8_t* col = reinterpret_cast<int8_t*>(dst) + k;
   const int cin = is.c;
   const int row = fs.w * cin;
   const int8_t zero = static_cast<int8_t>(-p.input_offset);
   const bool x_inside = ix0 >= 0 && ix0 + (fs.w - 1) * p.dilation_w < is.w;
-  int8_t* dst = col;
-  for (int ky = 0; ky < fs.h; ++ky, dst += row) {
+  int8_t* d = col;
+  for (int ky = 0; ky < fs.h; ++ky, d += row) {
     const int iy = iy0 + p.dilation_h * ky;
     if (iy < 0 || iy >= is.h) {
-      memset(dst, zero, static_cast<size_t>(row));
+      memset(d, zero, static_cast<size_t>(row));
     } else if (x_inside && p.dilation_w == 1) {
-      memcpy(dst, in + is.Offset(b, iy, ix0, 0), static_cast<size_t>(row));
+      memcpy(d, in + is.Offset(b, iy, ix0, 0), static_cast<size_t>(row));
     } else {
       for (int kx = 0; kx < fs.w; ++kx) {
         const int ix = ix0 + p.dilation_w * kx;
         if (ix < 0 || ix >= is.w) {
-          memset(dst + kx * cin, zero, static_cast<size_t>(cin));
+          memset(d + kx * cin, zero, static_cast<size_t>(cin));
         } else {
-          memcpy(dst + kx * cin, in + is.Offset(b, iy, ix, 0), static_cast<size_t>(cin));
+          memcpy(d + kx * cin, in + is.Offset(b, iy, ix, 0), static_cast<size_t>(cin));
         }
       }
     }
   }
-  return col;
+  WidenS8(col, p.input_offset, k, dst);
 }
 
 }  // namespace
@@ -58,32 +64,29 @@ bool Conv2DS8Applies(const ref::Shape4& is, const ref::Shape4& fs) {
 }
 
 void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const int32_t* bias,
-              int8_t* col, const ref::Shape4& is, const int8_t* in, const ref::Shape4& fs,
+              int16_t* col, const ref::Shape4& is, const int8_t* in, const ref::Shape4& fs,
               const int8_t* filter, const ref::Shape4& os, int8_t* out) {
   const Output finish{quant, bias, p.output_offset, p.act_min, p.act_max};
-  const int32_t off = p.input_offset;
   const int k = fs.h * fs.w * fs.c;  // one output channel's filter
   const int cout = os.c;
   const int plane = os.h * os.w;
   const int pixels = os.n * plane;
-  int8_t* col1 = col != nullptr ? col + k : nullptr;
-  // Pixel q+1's outputs wait here until pixel q's window is no longer read:
-  // in-place operation (output sharing the input's memory) stays as safe as
-  // in the reference's pixel-by-pixel order.
+  int16_t* col1 = col + k;
+  // Pixel q+1's outputs wait here until pixel q's are written: the output is
+  // written in increasing address order, each pixel after its window was
+  // read, so in-place operation (output over the input, SlidingWindowGap)
+  // is as safe as in the reference.
   int8_t later[kMaxPairChannels];
   int q = 0;
-  // Two pixels x two channels per pass where dual MACs pay (Arm DSP); the
-  // compilers for other cores vectorize the one-pixel loop below better.
-  const bool pairs = MOTE_OPT_ARM_DSP && cout <= kMaxPairChannels;
-  for (; pairs && q + 2 <= pixels; q += 2) {
+  for (; cout <= kMaxPairChannels && q + 2 <= pixels; q += 2) {
     const int r0 = q % plane, r1 = (q + 1) % plane;
-    const int8_t* x0 = Window(p, is, in, fs, q / plane, r0 / os.w, r0 % os.w, col);
-    const int8_t* x1 = Window(p, is, in, fs, (q + 1) / plane, r1 / os.w, r1 % os.w, col1);
+    Window(p, is, in, fs, q / plane, r0 / os.w, r0 % os.w, col);
+    Window(p, is, in, fs, (q + 1) / plane, r1 / os.w, r1 % os.w, col1);
     int8_t* o0 = out + static_cast<int64_t>(q) * cout;
     int oc = 0;
     for (; oc + 2 <= cout; oc += 2) {
       int32_t acc[4] = {0, 0, 0, 0};
-      Dot2x2S8(x0, x1, off, filter + oc * k, k, k, acc);
+      Dot2x2S16(col, col1, filter + oc * k, k, k, acc);
       o0[oc] = finish(acc[0], oc);
       o0[oc + 1] = finish(acc[1], oc + 1);
       later[oc] = finish(acc[2], oc);
@@ -91,8 +94,8 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
     }
     if (oc < cout) {
       int32_t a0 = 0, a1 = 0;
-      Dot1S8(x0, off, filter + oc * k, k, &a0);
-      Dot1S8(x1, off, filter + oc * k, k, &a1);
+      Dot1S16(col, filter + oc * k, k, &a0);
+      Dot1S16(col1, filter + oc * k, k, &a1);
       o0[oc] = finish(a0, oc);
       later[oc] = finish(a1, oc);
     }
@@ -100,17 +103,17 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
   }
   for (; q < pixels; ++q) {  // the last pixel, or every pixel of a wide layer
     const int r = q % plane;
-    const int8_t* x = Window(p, is, in, fs, q / plane, r / os.w, r % os.w, col);
+    Window(p, is, in, fs, q / plane, r / os.w, r % os.w, col);
     int8_t* o = out + static_cast<int64_t>(q) * cout;
     int oc = 0;
     for (; oc + 4 <= cout; oc += 4) {
       int32_t acc[4] = {0, 0, 0, 0};
-      Dot4S8(x, off, filter + oc * k, k, k, acc);
+      Dot4S16(col, filter + oc * k, k, k, acc);
       for (int j = 0; j < 4; ++j) o[oc + j] = finish(acc[j], oc + j);
     }
     for (; oc < cout; ++oc) {
       int32_t acc = 0;
-      Dot1S8(x, off, filter + oc * k, k, &acc);
+      Dot1S16(col, filter + oc * k, k, &acc);
       o[oc] = finish(acc, oc);
     }
   }

@@ -8,8 +8,8 @@
 // The speed comes from the loop order (channels innermost, contiguous in
 // NHWC; two pixels x two channels or one input x four units per pass), no
 // padding checks in the inner loops, and DSP dual MACs on Arm (dot_s8.h).
-// The conv gathers each pixel's window into `col` (im2col; padding filled
-// with input zero points, for which x + input_offset = 0, exactly what the
+// The conv gathers each pixel's window into `col` (im2col) widened to int16
+// with the input offset added once (padding becomes 0, exactly what the
 // reference's skipped taps contribute); the depthwise kernel skips padding
 // taps. Each kernel has an ...Applies() test the operator glue calls in
 // Prepare; when it is false the glue runs the reference kernel.
@@ -36,16 +36,16 @@ inline constexpr int kMaxWindow = 1024;
 // Output channels up to which Conv2DS8 computes two pixels per pass.
 inline constexpr int kMaxPairChannels = 256;
 bool Conv2DS8Applies(const ref::Shape4& in_shape, const ref::Shape4& filter_shape);
-// Bytes of the window buffer Conv2DS8 gathers two pixels' windows into:
-// 2 * KH * KW * Cin, 0 for a 1x1 filter (its window is the input pixel).
+// Bytes of the window buffer Conv2DS8 widens two pixels' windows into
+// (int16, input offset added: 2 * 2 * KH * KW * Cin bytes).
 inline int Conv2DS8ColBytes(const ref::Shape4& filter_shape) {
   const ref::Shape4& f = filter_shape;
-  return f.h * f.w == 1 ? 0 : 2 * f.h * f.w * f.c;
+  return 4 * f.h * f.w * f.c;
 }
-// REQUIRES: Conv2DS8Applies; col has Conv2DS8ColBytes bytes (contents
-// ignored); bias nullable.
+// REQUIRES: Conv2DS8Applies; col has Conv2DS8ColBytes bytes, 4-byte aligned
+// (contents ignored); bias nullable.
 void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const int32_t* bias,
-              int8_t* col, const ref::Shape4& in_shape, const int8_t* in,
+              int16_t* col, const ref::Shape4& in_shape, const int8_t* in,
               const ref::Shape4& filter_shape, const int8_t* filter,
               const ref::Shape4& out_shape, int8_t* out);
 

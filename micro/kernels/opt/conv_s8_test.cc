@@ -33,7 +33,7 @@ int8_t g_filter[kMaxFilter];
 int32_t g_bias[kMaxCh];
 int32_t g_mult[kMaxCh];
 int8_t g_shift[kMaxCh];
-int8_t g_col[2 * kMaxWindow];
+int16_t g_col[2 * kMaxWindow];
 int8_t g_out_ref[kMaxOut + 1];
 int8_t g_out_opt[kMaxOut + 1];
 int g_unclamped = 0;  // outputs strictly inside the clamp range, over all cases
@@ -118,7 +118,7 @@ bool ConvCase(bool depthwise, const ref::Shape4& is, int kh, int kw, int out_ch,
     DepthwiseConv2DS8(p, q, bias, is, g_in, fs, g_filter, os, g_out_opt);
   } else {
     EXPECT_TRUE(Conv2DS8Applies(is, fs));
-    memset(g_col, 0x3c, static_cast<size_t>(Conv2DS8ColBytes(fs)));  // any contents
+    memset(g_col, 0x3c, static_cast<size_t>(Conv2DS8ColBytes(fs)));  // contents ignored
     ref::Conv2DPerChannelS8(p, q, is, g_in, fs, g_filter, bias, os, g_out_ref);
     Conv2DS8(p, q, bias, g_col, is, g_in, fs, g_filter, os, g_out_opt);
   }
@@ -178,8 +178,8 @@ TEST(OptConvS8, AppliesOnlyToSupportedShapes) {
   ref::ConvParams p;
   EXPECT_TRUE(Conv2DS8Applies({1, 8, 8, 16}, {4, 8, 8, 16}));   // 1024-byte window
   EXPECT_FALSE(Conv2DS8Applies({1, 8, 8, 16}, {4, 9, 8, 16}));  // 1152 bytes
-  EXPECT_EQ(Conv2DS8ColBytes({4, 1, 1, 16}), 0);
-  EXPECT_EQ(Conv2DS8ColBytes({4, 3, 2, 5}), 60);
+  EXPECT_EQ(Conv2DS8ColBytes({4, 1, 1, 16}), 64);
+  EXPECT_EQ(Conv2DS8ColBytes({4, 3, 2, 5}), 120);
   EXPECT_FALSE(Conv2DS8Applies({1, 8, 8, 6}, {4, 3, 3, 3}));   // grouped
   EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 3, 3, 8}));
   EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 4, 8, 8}));   // 32 taps

@@ -115,47 +115,119 @@ inline void Dot4S8(const int8_t* x, int32_t x_offset, const int8_t* w, int w_str
   acc[3] += a3;
 }
 
-// Two input vectors against two weight rows (x' = x + x_offset, w1 = w +
-// w_stride): acc[0] += x0'.w0, acc[1] += x0'.w1, acc[2] += x1'.w0,
-// acc[3] += x1'.w1; each word of x and w is loaded and widened once.
-inline void Dot2x2S8(const int8_t* x0, const int8_t* x1, int32_t x_offset, const int8_t* w,
-                     int w_stride, int n, int32_t* acc) {
+// ---- int16 inputs (an im2col window widened once, offset added) ----------
+
+// Loads two int16 at p (any alignment).
+#if MOTE_OPT_ARM_DSP
+inline int32_t Load2x16(const int16_t* p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+#endif
+
+// dst[i] = src[i] + offset for i < n, each group of four stored as
+// (x0, x2, x1, x3) on Arm DSP cores: the halves SXTB16 gives of the weights
+// (Even16 = w0, w2; Odd16 = w1, w3), so that one SMLAD multiplies a word of
+// each; the last n % 4 in order. src may be the upper half of dst's bytes
+// (src == (int8_t*)dst + n): every source word is read before it is written.
+inline void WidenS8(const int8_t* src, int32_t offset, int n, int16_t* dst) {
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  const int32_t off2 = Pair16(offset);
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t v = Load4(src + i);
+    const int32_t even = Even16Add(v, off2);
+    const int32_t odd = Odd16Add(v, off2);
+    memcpy(dst + i, &even, 4);
+    memcpy(dst + i + 2, &odd, 4);
+  }
+#endif
+  for (; i < n; ++i) dst[i] = static_cast<int16_t>(src[i] + offset);
+}
+
+// acc[0] += x0.w, acc[1] += x0.w1, acc[2] += x1.w, acc[3] += x1.w1 over n
+// (w1 = w + w_stride), x from WidenS8.
+inline void Dot2x2S16(const int16_t* x0, const int16_t* x1, const int8_t* w, int w_stride, int n,
+                      int32_t* acc) {
   const int8_t* w0 = w;
   const int8_t* w1 = w + w_stride;
   int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
   int i = 0;
 #if MOTE_OPT_ARM_DSP
-  const int32_t off2 = Pair16(x_offset);
   for (; i + 4 <= n; i += 4) {
-    const uint32_t u0 = Load4(x0 + i);
-    const uint32_t u1 = Load4(x1 + i);
-    const int32_t x0e = Even16Add(u0, off2), x0o = Odd16Add(u0, off2);
-    const int32_t x1e = Even16Add(u1, off2), x1o = Odd16Add(u1, off2);
+    const int32_t x0a = Load2x16(x0 + i), x0b = Load2x16(x0 + i + 2);
+    const int32_t x1a = Load2x16(x1 + i), x1b = Load2x16(x1 + i + 2);
     uint32_t wv = Load4(w0 + i);
     int32_t we = Even16(wv), wo = Odd16(wv);
-    a00 = __smlad(x0o, wo, __smlad(x0e, we, a00));
-    a10 = __smlad(x1o, wo, __smlad(x1e, we, a10));
+    a00 = __smlad(x0b, wo, __smlad(x0a, we, a00));
+    a10 = __smlad(x1b, wo, __smlad(x1a, we, a10));
     wv = Load4(w1 + i);
     we = Even16(wv);
     wo = Odd16(wv);
-    a01 = __smlad(x0o, wo, __smlad(x0e, we, a01));
-    a11 = __smlad(x1o, wo, __smlad(x1e, we, a11));
+    a01 = __smlad(x0b, wo, __smlad(x0a, we, a01));
+    a11 = __smlad(x1b, wo, __smlad(x1a, we, a11));
   }
 #endif
-  const int16_t off = static_cast<int16_t>(x_offset);
   for (; i < n; ++i) {
-    const int16_t v0 = static_cast<int16_t>(x0[i] + off);
-    const int16_t v1 = static_cast<int16_t>(x1[i] + off);
     const int16_t u0 = w0[i], u1 = w1[i];
-    a00 += v0 * u0;
-    a01 += v0 * u1;
-    a10 += v1 * u0;
-    a11 += v1 * u1;
+    a00 += x0[i] * u0;
+    a01 += x0[i] * u1;
+    a10 += x1[i] * u0;
+    a11 += x1[i] * u1;
   }
   acc[0] += a00;
   acc[1] += a01;
   acc[2] += a10;
   acc[3] += a11;
+}
+
+// acc[j] += x.w_j over n for the four rows w_j = w + j * w_stride, x from WidenS8.
+inline void Dot4S16(const int16_t* x, const int8_t* w, int w_stride, int n, int32_t* acc) {
+  const int8_t* w0 = w;
+  const int8_t* w1 = w0 + w_stride;
+  const int8_t* w2 = w1 + w_stride;
+  const int8_t* w3 = w2 + w_stride;
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  for (; i + 4 <= n; i += 4) {
+    const int32_t xa = Load2x16(x + i), xb = Load2x16(x + i + 2);
+    uint32_t wv = Load4(w0 + i);
+    a0 = __smlad(xb, Odd16(wv), __smlad(xa, Even16(wv), a0));
+    wv = Load4(w1 + i);
+    a1 = __smlad(xb, Odd16(wv), __smlad(xa, Even16(wv), a1));
+    wv = Load4(w2 + i);
+    a2 = __smlad(xb, Odd16(wv), __smlad(xa, Even16(wv), a2));
+    wv = Load4(w3 + i);
+    a3 = __smlad(xb, Odd16(wv), __smlad(xa, Even16(wv), a3));
+  }
+#endif
+  for (; i < n; ++i) {
+    const int16_t v = x[i];
+    a0 += v * static_cast<int16_t>(w0[i]);
+    a1 += v * static_cast<int16_t>(w1[i]);
+    a2 += v * static_cast<int16_t>(w2[i]);
+    a3 += v * static_cast<int16_t>(w3[i]);
+  }
+  acc[0] += a0;
+  acc[1] += a1;
+  acc[2] += a2;
+  acc[3] += a3;
+}
+
+// acc[0] += x.w over n, x from WidenS8.
+inline void Dot1S16(const int16_t* x, const int8_t* w, int n, int32_t* acc) {
+  int32_t a = 0;
+  int i = 0;
+#if MOTE_OPT_ARM_DSP
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t wv = Load4(w + i);
+    a = __smlad(Load2x16(x + i + 2), Odd16(wv), __smlad(Load2x16(x + i), Even16(wv), a));
+  }
+#endif
+  for (; i < n; ++i) a += x[i] * static_cast<int16_t>(w[i]);
+  acc[0] += a;
 }
 
 }  // namespace mote::micro::opt
