@@ -71,7 +71,7 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
   const int cout = os.c;
   const int plane = os.h * os.w;
   const int pixels = os.n * plane;
-  int16_t* col1 = col + k;
+  int16_t* col1 = col + Conv2DS8ColStride(fs);
   // Pixel q+1's outputs wait here until pixel q's are written: the output is
   // written in increasing address order, each pixel after its window was
   // read, so in-place operation (output over the input, SlidingWindowGap)

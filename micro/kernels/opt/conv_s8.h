@@ -36,11 +36,16 @@ inline constexpr int kMaxWindow = 1024;
 // Output channels up to which Conv2DS8 computes two pixels per pass.
 inline constexpr int kMaxPairChannels = 256;
 bool Conv2DS8Applies(const ref::Shape4& in_shape, const ref::Shape4& filter_shape);
-// Bytes of the window buffer Conv2DS8 widens two pixels' windows into
-// (int16, input offset added: 2 * 2 * KH * KW * Cin bytes).
-inline int Conv2DS8ColBytes(const ref::Shape4& filter_shape) {
+// int16 entries per pixel in Conv2DS8's window buffer: KH * KW * Cin rounded
+// up to even (each window starts word-aligned).
+inline int Conv2DS8ColStride(const ref::Shape4& filter_shape) {
   const ref::Shape4& f = filter_shape;
-  return 4 * f.h * f.w * f.c;
+  return (f.h * f.w * f.c + 1) & ~1;
+}
+// Bytes of the window buffer Conv2DS8 widens two pixels' windows into
+// (int16, input offset added).
+inline int Conv2DS8ColBytes(const ref::Shape4& filter_shape) {
+  return 4 * Conv2DS8ColStride(filter_shape);
 }
 // REQUIRES: Conv2DS8Applies; col has Conv2DS8ColBytes bytes, 4-byte aligned
 // (contents ignored); bias nullable.

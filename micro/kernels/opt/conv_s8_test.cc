@@ -33,7 +33,7 @@ int8_t g_filter[kMaxFilter];
 int32_t g_bias[kMaxCh];
 int32_t g_mult[kMaxCh];
 int8_t g_shift[kMaxCh];
-int16_t g_col[2 * kMaxWindow];
+alignas(16) int16_t g_col[2 * kMaxWindow + 2];
 int8_t g_out_ref[kMaxOut + 1];
 int8_t g_out_opt[kMaxOut + 1];
 int g_unclamped = 0;  // outputs strictly inside the clamp range, over all cases
@@ -179,7 +179,7 @@ TEST(OptConvS8, AppliesOnlyToSupportedShapes) {
   EXPECT_TRUE(Conv2DS8Applies({1, 8, 8, 16}, {4, 8, 8, 16}));   // 1024-byte window
   EXPECT_FALSE(Conv2DS8Applies({1, 8, 8, 16}, {4, 9, 8, 16}));  // 1152 bytes
   EXPECT_EQ(Conv2DS8ColBytes({4, 1, 1, 16}), 64);
-  EXPECT_EQ(Conv2DS8ColBytes({4, 3, 2, 5}), 120);
+  EXPECT_EQ(Conv2DS8ColBytes({4, 3, 3, 5}), 184);  // 45 -> 46 int16 per window
   EXPECT_FALSE(Conv2DS8Applies({1, 8, 8, 6}, {4, 3, 3, 3}));   // grouped
   EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 3, 3, 8}));
   EXPECT_TRUE(DepthwiseConv2DS8Applies(p, {1, 4, 8, 8}));   // 32 taps
