@@ -1,10 +1,12 @@
 // int8 dot-product primitives of the optimized kernels (micro/kernels/opt/).
 //
 // Contract: exact integer sums of (x[i] + x_offset) * w[i], the reference
-// kernels' products, the same values on every target. On Arm cores with the
-// DSP extension (__ARM_FEATURE_DSP: Cortex-M4/M7/M33/M55) four int8 x are
-// widened and offset in two SXTAB16 (x + offset fits int16) and multiplied
-// two at a time with SMLAD; elsewhere plain C++ that compilers vectorize.
+// kernels' products, the same values on every target. On Arm cores with
+// Helium (__ARM_FEATURE_MVE: Cortex-M55) eight int16 products per VMLADAVA,
+// tails by lane predication; with the DSP extension (__ARM_FEATURE_DSP:
+// Cortex-M4/M7/M33) four int8 x are widened and offset in two SXTAB16
+// (x + offset fits int16) and multiplied two at a time with SMLAD; elsewhere
+// plain C++ that compilers vectorize.
 // Every partial sum is bounded by sum|w| * max|x + x_offset|, which Prepare
 // checked fits int32 (ExpectAccumulatorFits).
 //
@@ -17,6 +19,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
+#include <arm_mve.h>
+#define MOTE_OPT_ARM_MVE 1  // Helium (Cortex-M55/M85): 8 int16 lanes per vector
+#else
+#define MOTE_OPT_ARM_MVE 0
+#endif
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #include <arm_acle.h>
 #define MOTE_OPT_ARM_DSP 1
@@ -66,7 +74,14 @@ inline int32_t Mac4(int32_t x_even, int32_t x_odd, uint32_t w, int32_t acc) {
 inline void Dot1S8(const int8_t* x, int32_t x_offset, const int8_t* w, int n, int32_t* acc) {
   int32_t a = 0;
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_MVE
+  // Inactive lanes load 0 weights: their (offset) inputs add nothing.
+  for (; i < n; i += 8) {
+    const mve_pred16_t p = vctp16q(static_cast<uint32_t>(n - i));
+    const int16x8_t xv = vaddq_n_s16(vldrbq_z_s16(x + i, p), static_cast<int16_t>(x_offset));
+    a = vmladavaq_s16(a, xv, vldrbq_z_s16(w + i, p));
+  }
+#elif MOTE_OPT_ARM_DSP
   const int32_t off2 = Pair16(x_offset);
   for (; i + 4 <= n; i += 4) {
     const uint32_t xv = Load4(x + i);
@@ -88,7 +103,16 @@ inline void Dot4S8(const int8_t* x, int32_t x_offset, const int8_t* w, int w_str
   const int8_t* w3 = w2 + w_stride;
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_MVE
+  for (; i < n; i += 8) {
+    const mve_pred16_t p = vctp16q(static_cast<uint32_t>(n - i));
+    const int16x8_t xv = vaddq_n_s16(vldrbq_z_s16(x + i, p), static_cast<int16_t>(x_offset));
+    a0 = vmladavaq_s16(a0, xv, vldrbq_z_s16(w0 + i, p));
+    a1 = vmladavaq_s16(a1, xv, vldrbq_z_s16(w1 + i, p));
+    a2 = vmladavaq_s16(a2, xv, vldrbq_z_s16(w2 + i, p));
+    a3 = vmladavaq_s16(a3, xv, vldrbq_z_s16(w3 + i, p));
+  }
+#elif MOTE_OPT_ARM_DSP
   const int32_t off2 = Pair16(x_offset);
   for (; i + 4 <= n; i += 4) {
     const uint32_t xv = Load4(x + i);
@@ -127,13 +151,13 @@ inline int32_t Load2x16(const int16_t* p) {
 #endif
 
 // dst[i] = src[i] + offset for i < n, each group of four stored as
-// (x0, x2, x1, x3) on Arm DSP cores: the halves SXTB16 gives of the weights
+// (x0, x2, x1, x3) on Arm DSP cores without MVE: the halves SXTB16 gives of the weights
 // (Even16 = w0, w2; Odd16 = w1, w3), so that one SMLAD multiplies a word of
 // each; the last n % 4 in order. src may be the upper half of dst's bytes
 // (src == (int8_t*)dst + n): every source word is read before it is written.
 inline void WidenS8(const int8_t* src, int32_t offset, int n, int16_t* dst) {
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_DSP && !MOTE_OPT_ARM_MVE  // MVE reads them in order
   const int32_t off2 = Pair16(offset);
   for (; i + 4 <= n; i += 4) {
     const uint32_t v = Load4(src + i);
@@ -154,7 +178,17 @@ inline void Dot2x2S16(const int16_t* x0, const int16_t* x1, const int8_t* w, int
   const int8_t* w1 = w + w_stride;
   int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_MVE
+  for (; i < n; i += 8) {
+    const mve_pred16_t p = vctp16q(static_cast<uint32_t>(n - i));
+    const int16x8_t v0 = vldrhq_z_s16(x0 + i, p), v1 = vldrhq_z_s16(x1 + i, p);
+    const int16x8_t u0 = vldrbq_z_s16(w0 + i, p), u1 = vldrbq_z_s16(w1 + i, p);
+    a00 = vmladavaq_s16(a00, v0, u0);
+    a01 = vmladavaq_s16(a01, v0, u1);
+    a10 = vmladavaq_s16(a10, v1, u0);
+    a11 = vmladavaq_s16(a11, v1, u1);
+  }
+#elif MOTE_OPT_ARM_DSP
   if (n >= 4 && (reinterpret_cast<uintptr_t>(x0) & 3) == 0 &&
       (reinterpret_cast<uintptr_t>(x1) & 3) == 0) {
     // 16 MACs in 20 instructions; GCC spills registers in the C version of
@@ -216,7 +250,16 @@ inline void Dot4S16(const int16_t* x, const int8_t* w, int w_stride, int n, int3
   const int8_t* w3 = w2 + w_stride;
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_MVE
+  for (; i < n; i += 8) {
+    const mve_pred16_t p = vctp16q(static_cast<uint32_t>(n - i));
+    const int16x8_t v = vldrhq_z_s16(x + i, p);
+    a0 = vmladavaq_s16(a0, v, vldrbq_z_s16(w0 + i, p));
+    a1 = vmladavaq_s16(a1, v, vldrbq_z_s16(w1 + i, p));
+    a2 = vmladavaq_s16(a2, v, vldrbq_z_s16(w2 + i, p));
+    a3 = vmladavaq_s16(a3, v, vldrbq_z_s16(w3 + i, p));
+  }
+#elif MOTE_OPT_ARM_DSP
   for (; i + 4 <= n; i += 4) {
     const int32_t xa = Load2x16(x + i), xb = Load2x16(x + i + 2);
     uint32_t wv = Load4(w0 + i);
@@ -246,7 +289,12 @@ inline void Dot4S16(const int16_t* x, const int8_t* w, int w_stride, int n, int3
 inline void Dot1S16(const int16_t* x, const int8_t* w, int n, int32_t* acc) {
   int32_t a = 0;
   int i = 0;
-#if MOTE_OPT_ARM_DSP
+#if MOTE_OPT_ARM_MVE
+  for (; i < n; i += 8) {
+    const mve_pred16_t p = vctp16q(static_cast<uint32_t>(n - i));
+    a = vmladavaq_s16(a, vldrhq_z_s16(x + i, p), vldrbq_z_s16(w + i, p));
+  }
+#elif MOTE_OPT_ARM_DSP
   for (; i + 4 <= n; i += 4) {
     const uint32_t wv = Load4(w + i);
     a = __smlad(Load2x16(x + i + 2), Odd16(wv), __smlad(Load2x16(x + i), Even16(wv), a));
