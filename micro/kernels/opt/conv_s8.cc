@@ -150,7 +150,20 @@ void DepthwiseConv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant,
         }
         int8_t* o = out + os.Offset(b, oy, ox, 0);
         int c = 0;
-#if defined(__arm__)
+#if MOTE_OPT_ARM_MVE
+        // Four channels per vector of int32 lanes per pass over the taps.
+        for (; c + 4 <= ch; c += 4) {
+          int32x4_t acc = vdupq_n_s32(0);
+          for (int t = 0; t < taps; ++t) {
+            const int32x4_t xv = vaddq_n_s32(vldrbq_s32(tap_in[t] + c), off);
+            acc = vaddq_s32(acc, vmulq_s32(xv, vldrbq_s32(tap_f[t] + c)));
+          }
+          o[c] = finish(vgetq_lane_s32(acc, 0), c);
+          o[c + 1] = finish(vgetq_lane_s32(acc, 1), c + 1);
+          o[c + 2] = finish(vgetq_lane_s32(acc, 2), c + 2);
+          o[c + 3] = finish(vgetq_lane_s32(acc, 3), c + 3);
+        }
+#elif defined(__arm__)
         // Four channels in registers per pass over the taps.
 #if MOTE_OPT_ARM_DSP
         const int32_t off2 = Pair16(off);
