@@ -13,6 +13,7 @@
 #include "host/io/file.h"
 #include "host/io/sha256.h"
 #include "micro/kernels/kernel_util.h"
+#include "micro/kernels/opt/conv_s8.h"
 #include "micro/kernels/ref/conv.h"
 #include "micro/kernels/ref/fully_connected.h"
 #include "micro/kernels/ref/pooling.h"
@@ -219,6 +220,12 @@ bool Generator::Run(std::string* err) {
                     FloatLit(p.act_max_f) + ";\n";
         params += "  return p;\n}();\n";
         const std::string bias = b >= 0 ? Ptr(b) : "nullptr";
+        if (s8 && dw && micro::opt::DepthwiseConv2DS8Applies(p, fs)) {  // as the interpreter
+          body += Fmt("  opt::DepthwiseConv2DS8(%s, ", pname.c_str()) + q + ", " + bias + ", " +
+                  Shape(a) + ", " + Ptr(a) + ",\n      " + Shape(f) + ", " + Ptr(f) + ", " +
+                  Shape(o) + ", " + Ptr(o, true) + ");\n";
+          break;
+        }
         const char* fn = dw ? (s8 ? "DepthwiseConv2DPerChannelS8" : "DepthwiseConv2DF32")
                             : (s8 ? "Conv2DPerChannelS8" : "Conv2DF32");
         body += Fmt("  ref::%s(%s, ", fn, pname.c_str()) + (s8 ? q + ", " : "") + Shape(a) +
@@ -259,6 +266,12 @@ bool Generator::Run(std::string* err) {
                     ";\n  return p;\n}();\n";
         }
         const std::string bias = b >= 0 ? Ptr(b) : "nullptr";
+        if (s8 && micro::opt::FullyConnectedS8Applies(p)) {  // as the interpreter
+          body += Fmt("  opt::FullyConnectedS8(%s, ", pname.c_str()) + q + ", " + bias +
+                  Fmt(", %d, %d, %d,\n      ", batches, depth, units) + Ptr(a) + ", " +
+                  Ptr(w) + ", " + Ptr(o, true) + ");\n";
+          break;
+        }
         body += Fmt("  ref::%s(%s, ", s8 ? "FullyConnectedS8" : "FullyConnectedF32",
                     pname.c_str()) +
                 (s8 ? q + ", " : "") + Fmt("%d, %d, %d,\n      ", batches, depth, units) +
@@ -431,12 +444,14 @@ bool GenerateCode(const uint8_t* data, size_t size, const CodegenOptions& opt,
   h += "// Runs the model on the bytes in input(); results in output().\nvoid Invoke();\n\n}  // namespace " +
        ns + "\n\n#endif  // MOTE_GENERATED_" + ns + "_H_\n";
   std::string c = banner + "#include \"" + ns + ".h\"\n\n#include <string.h>\n\n" +
+                  "#include \"micro/kernels/opt/conv_s8.h\"\n"
                   "#include \"micro/kernels/ref/conv.h\"\n"
                   "#include \"micro/kernels/ref/elementwise.h\"\n"
                   "#include \"micro/kernels/ref/fully_connected.h\"\n"
                   "#include \"micro/kernels/ref/pooling.h\"\n"
                   "#include \"micro/kernels/ref/softmax.h\"\n\n"
-                  "namespace " + ns + " {\nnamespace {\n\nnamespace ref = mote::micro::ref;\n\n" +
+                  "namespace " + ns + " {\nnamespace {\n\nnamespace ref = mote::micro::ref;\n" +
+                  "namespace opt = mote::micro::opt;\n\n" +
                   "alignas(16) uint8_t g_arena[kArenaBytes];\n\n// ---- weights ----\n" + g.consts +
                   "\n// ---- kernel parameters (computed by mote on the host) ----\n" + g.params +
                   "\n}  // namespace\n\n" + io + "void Invoke() {\n" + g.body + "}\n\n}  // namespace " +
