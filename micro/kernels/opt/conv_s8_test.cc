@@ -153,14 +153,14 @@ void RandomConvCases(bool depthwise, int cases) {
 
 TEST(OptConvS8, RandomShapesMatchReference) {
   g_unclamped = g_total = 0;
-  RandomConvCases(false, 150);
+  RandomConvCases(false, 400);
   // The comparisons saw real values, not only clamped ones.
   EXPECT_GE(g_unclamped, g_total / 4);
 }
 
 TEST(OptDepthwiseConvS8, RandomShapesMatchReference) {
   g_unclamped = g_total = 0;
-  RandomConvCases(true, 150);
+  RandomConvCases(true, 400);
   EXPECT_GE(g_unclamped, g_total / 4);
 }
 
