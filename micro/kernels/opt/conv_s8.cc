@@ -8,8 +8,10 @@ namespace mote::micro::opt {
 namespace {
 
 // The reference kernels' output step: bias, requantize, zero point, clamp.
+// Holds a copy of the quantization record: int8 output stores may alias any
+// memory, so fields read through a reference would be reloaded per output.
 struct Output {
-  const ref::ChannelQuant& quant;
+  const ref::ChannelQuant quant;
   const int32_t* bias;
   int32_t offset, lo, hi;
   int8_t operator()(int32_t acc, int c) const {
