@@ -1,6 +1,8 @@
 // CONV_2D and DEPTHWISE_CONV_2D: Prepare validates and precomputes,
-// Eval dispatches on dtype to micro/kernels/ref/conv.h.
+// Eval dispatches on dtype to micro/kernels/opt/conv_s8.h (int8, when Prepare
+// found the shape supported) or micro/kernels/ref/conv.h.
 #include "micro/kernels/kernel_util.h"
+#include "micro/kernels/opt/conv_s8.h"
 #include "micro/kernels/ref/conv.h"
 #include "micro/runtime/op_registry.h"
 
@@ -10,7 +12,21 @@ namespace {
 struct ConvData {
   ref::ConvParams p;
   ref::ChannelQuant quant;
+  // int8 CONV_2D fast path (micro/kernels/opt), if it applies: window buffer.
+  const SharedScratch* col = nullptr;
 };
+
+// The int8 CONV_2D fast path (micro/kernels/opt) when the shape allows it:
+// its window buffer is the interpreter's shared scratch. (Depthwise needs
+// nothing: Eval checks DepthwiseConv2DS8Applies, a few compares.)
+Status PrepareFastConv(PrepareContext& ctx, ConvData* d) {
+  const ref::Shape4 is = ctx.input(0).Shape4();
+  const ref::Shape4 fs = ctx.input(1).Shape4();
+  if (!opt::Conv2DS8Applies(is, fs)) return Status::kOk;
+  d->col = ctx.RequestScratch(static_cast<size_t>(opt::Conv2DS8ColBytes(fs)));
+  if (d->col == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left for windows");
+  return Status::kOk;
+}
 
 Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
   using namespace field;
@@ -82,6 +98,8 @@ Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
     if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant);
         s != Status::kOk)
       return s;
+    if (!depthwise)
+      if (Status s = PrepareFastConv(ctx, d); s != Status::kOk) return s;
   }
   ctx.node().params = d;
   return Status::kOk;
@@ -98,7 +116,11 @@ void EvalConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8) {
+  if (in.type == DType::kInt8 && d.col != nullptr) {
+    opt::Conv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr,
+                  reinterpret_cast<int16_t*>(d.col->data), in.Shape4(),
+                  in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(), out.as<int8_t>());
+  } else if (in.type == DType::kInt8) {
     ref::Conv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(), f.Shape4(),
                             f.as<int8_t>(), bias ? bias->as<int32_t>() : nullptr,
                             out.Shape4(), out.as<int8_t>());
@@ -114,7 +136,11 @@ void EvalDepthwiseConv2D(const Node& n, Tensor* t) {
   const Tensor& f = In(n, t, 1);
   const Tensor* bias = n.num_inputs > 2 && n.inputs[2] >= 0 ? &In(n, t, 2) : nullptr;
   Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8) {
+  if (in.type == DType::kInt8 && opt::DepthwiseConv2DS8Applies(d.p, f.Shape4())) {
+    opt::DepthwiseConv2DS8(d.p, d.quant, bias ? bias->as<int32_t>() : nullptr, in.Shape4(),
+                           in.as<int8_t>(), f.Shape4(), f.as<int8_t>(), out.Shape4(),
+                           out.as<int8_t>());
+  } else if (in.type == DType::kInt8) {
     ref::DepthwiseConv2DPerChannelS8(d.p, d.quant, in.Shape4(), in.as<int8_t>(),
                                      f.Shape4(), f.as<int8_t>(),
                                      bias ? bias->as<int32_t>() : nullptr, out.Shape4(),

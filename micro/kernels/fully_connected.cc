@@ -1,5 +1,6 @@
 // FULLY_CONNECTED: Prepare validates and precomputes, Eval dispatches on dtype.
 #include "micro/kernels/kernel_util.h"
+#include "micro/kernels/opt/conv_s8.h"
 #include "micro/kernels/ref/fully_connected.h"
 #include "micro/runtime/op_registry.h"
 
@@ -81,6 +82,12 @@ void EvalFullyConnected(const Node& n, Tensor* t) {
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8) {
     const auto& q = static_cast<const FcDataS8&>(d);
+    if (opt::FullyConnectedS8Applies(q.p)) {
+      opt::FullyConnectedS8(q.p, q.quant, bias ? bias->as<int32_t>() : nullptr, d.batches,
+                            d.depth, d.units, in.as<int8_t>(), w.as<int8_t>(),
+                            out.as<int8_t>());
+      return;
+    }
     ref::FullyConnectedS8(q.p, q.quant, d.batches, d.depth, d.units, in.as<int8_t>(),
                           w.as<int8_t>(), bias ? bias->as<int32_t>() : nullptr,
                           out.as<int8_t>());

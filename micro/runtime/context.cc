@@ -21,6 +21,20 @@ void* PrepareContext::Allocate(size_t bytes) {
   return arena_->AllocatePersistent(bytes, 8);
 }
 
+const SharedScratch* PrepareContext::RequestScratch(size_t bytes) {
+  if (scratch_ == nullptr) {  // no interpreter-wide record: a buffer of its own
+    SharedScratch* own = New<SharedScratch>();
+    if (own == nullptr) return nullptr;
+    own->data = static_cast<uint8_t*>(arena_->AllocatePersistent(bytes, 16));
+    own->bytes = bytes;
+    return own->data != nullptr ? own : nullptr;
+  }
+  if (*scratch_ == nullptr) *scratch_ = New<SharedScratch>();
+  if (*scratch_ == nullptr) return nullptr;
+  if (bytes > (*scratch_)->bytes) (*scratch_)->bytes = bytes;
+  return *scratch_;
+}
+
 const float* PrepareContext::Scales(int i, int* n) {
   TensorView v;
   *n = 0;

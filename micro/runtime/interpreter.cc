@@ -151,12 +151,20 @@ Status Interpreter::PrepareNodes() {
         return Fail(&err_, Status::kBadModel, "op ", i, " (", OpName(n.op),
                     ") writes to constant tensor ", op.outputs[k]);
     }
-    PrepareContext ctx(&model_, tensors_, &n, &op, static_cast<int>(i), &arena_, &err_);
+    PrepareContext ctx(&model_, tensors_, &n, &op, static_cast<int>(i), &arena_, &err_,
+                       &scratch_);
     if (Status s = KernelFor(n, tensors_).prepare(ctx); s != Status::kOk) return s;
     if (arena_.failed())
       return Fail(&err_, Status::kArenaTooSmall, "arena of ",
                   static_cast<int64_t>(arena_.size()), " bytes is too small (op ", i,
                   " parameters)");
+  }
+  if (scratch_ != nullptr && scratch_->bytes > 0) {
+    scratch_->data = static_cast<uint8_t*>(arena_.AllocatePersistent(scratch_->bytes, 16));
+    if (scratch_->data == nullptr)
+      return Fail(&err_, Status::kArenaTooSmall, "arena of ",
+                  static_cast<int64_t>(arena_.size()), " bytes is too small (",
+                  static_cast<int64_t>(scratch_->bytes), " bytes of kernel scratch)");
   }
   return Status::kOk;
 }

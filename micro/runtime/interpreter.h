@@ -81,6 +81,7 @@ class Interpreter {
   size_t model_size_;
   Model model_;
   Arena arena_;
+  SharedScratch* scratch_ = nullptr;  // kernels' shared Eval scratch (arena), if any
   ErrorText err_;
   Tensor* tensors_ = nullptr;
   Node* nodes_ = nullptr;

@@ -72,12 +72,23 @@ inline Tensor& Out(const Node& n, Tensor* t, int i) { return t[n.outputs[i]]; }
 
 class Arena;
 
+// Temporary memory an op may use during its own Eval only (contents are not
+// kept from one op to the next): the interpreter allocates one buffer of the
+// largest size any op requested (PrepareContext::RequestScratch) once every
+// op is prepared, and sets `data` (16-byte aligned).
+struct SharedScratch {
+  uint8_t* data = nullptr;
+  size_t bytes = 0;
+};
+
 class PrepareContext {
  public:
+  // scratch: the interpreter's shared scratch record (created on the first
+  // request); nullptr gives every request a buffer of its own.
   PrepareContext(Model* model, Tensor* tensors, Node* node, const OpView* op,
-                 int index, Arena* arena, ErrorText* err)
+                 int index, Arena* arena, ErrorText* err, SharedScratch** scratch = nullptr)
       : model_(model), tensors_(tensors), node_(node), op_(op), index_(index),
-        arena_(arena), err_(err) {}
+        arena_(arena), err_(err), scratch_(scratch) {}
 
   Node& node() { return *node_; }
   int index() const { return index_; }
@@ -103,6 +114,9 @@ class PrepareContext {
 
   // Persistent memory for parameters (8-byte aligned); nullptr when full.
   void* Allocate(size_t bytes);
+  // At least `bytes` of the shared scratch for this op's Eval: read
+  // record->data there (set once all ops are prepared). nullptr when full.
+  const SharedScratch* RequestScratch(size_t bytes);
   template <typename T>
   T* New() {
     void* p = Allocate(sizeof(T));
@@ -144,6 +158,7 @@ class PrepareContext {
   int index_;
   Arena* arena_;
   ErrorText* err_;
+  SharedScratch** scratch_;
 };
 
 }  // namespace mote::micro

@@ -17,18 +17,21 @@ namespace mote::micro::ref {
 
 // round(a * b / 2^31) with saturation of the single overflow case
 // (INT32_MIN * INT32_MIN).
+// gemmlowp computes (ab + nudge) / 2^31 truncated toward zero with nudge =
+// 2^30 for ab >= 0 and 1 - 2^30 for ab < 0; for ab < 0 that truncation is
+// floor((ab + 1 - 2^30 + 2^31 - 1) / 2^31), so both cases are
+// floor((ab + 2^30) / 2^31): one arithmetic shift, no branch (quant_test.cc
+// checks the two forms agree).
 inline int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN) return INT32_MAX;
   const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
-  const int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
-  // Division truncates toward zero, as in gemmlowp.
-  return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+  return static_cast<int32_t>((ab + (int64_t{1} << 30)) >> 31);  // arithmetic shift
 }
 
 // x / 2^exponent rounded to nearest, ties away from zero.
 // REQUIRES: 0 <= exponent <= 31.
 inline int32_t RoundingDivideByPOT(int32_t x, int exponent) {
-  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t mask = static_cast<int32_t>((uint32_t{1} << exponent) - 1u);  // exact for 0..31
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
