@@ -394,18 +394,18 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--talk-minutes", w.talk_minutes,
-                  "wakeword: minutes of TRAIN-speaker background (synth-stream --split train, 120)");
+                  "wakeword: minutes of TRAIN-speaker background (synth-stream --split train, 180)");
   cmd->add_option("--talk-keywords", w.talk_keywords, "wakeword: keywords in it (default 4 per minute)")
       ->check(CLI::Range(0, 1000000));
-  cmd->add_option("--negatives", w.negatives, "wakeword: random talk windows added to _unknown_ (12000)")
+  cmd->add_option("--negatives", w.negatives, "wakeword: random talk windows added to _unknown_ (20000)")
       ->check(CLI::Range(0, 10000000));
   cmd->add_option("--shifts", w.shifts, "wakeword: time-shifted copies of each training clip (2)")
       ->check(CLI::Range(0, 16));
-  cmd->add_option("--mine-rounds", w.mine_rounds, "wakeword: hard-negative mining rounds (2)")
+  cmd->add_option("--mine-rounds", w.mine_rounds, "wakeword: hard-negative mining rounds (3)")
       ->check(CLI::Range(0, 20));
-  cmd->add_option("--mine-epochs", w.mine_epochs, "wakeword: fine-tuning epochs per round (6)")
+  cmd->add_option("--mine-epochs", w.mine_epochs, "wakeword: fine-tuning epochs per round (8)")
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--mine-max", w.mine_max, "wakeword: hard negatives added per round (4000)")
+  cmd->add_option("--mine-max", w.mine_max, "wakeword: hard negatives added per round (6000)")
       ->check(CLI::Range(1, 10000000));
   cmd->add_option("--mine-threshold", w.mine_threshold,
                   "wakeword: a talk window is hard when a keyword's probability >= this (0.2)")
@@ -424,7 +424,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "training threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", o->json, "print the report as one JSON line");
   cmd->add_option("--lr", o->lr, "override the recipe's learning rate");
-  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 20)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 30)")->check(CLI::Range(1, 100000));
   cmd->add_option("--patience", o->patience, "override early-stopping patience (0: off)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--schedule", o->schedule, "override the LR schedule")

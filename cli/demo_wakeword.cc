@@ -84,7 +84,7 @@ const char* kModel = R"JSON({
   ],
   "loss": "sparse_categorical_crossentropy",
   "optimizer": {"type": "adam", "learning_rate": 0.002},
-  "fit": {"epochs": 20, "batch_size": 64, "lr_schedule": {"type": "cosine"}}
+  "fit": {"epochs": 30, "batch_size": 64, "lr_schedule": {"type": "cosine"}}
 }
 )JSON";
 
@@ -292,8 +292,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
     throw CommandError("wakeword model: " + err);
   fit.seed = o.seed;
   if (o.epochs > 0) fit.epochs = o.epochs;
-  fit.early_stopping_patience = fit.epochs;
-  fit.restore_best_weights = true;
+  // The last weights, not the best val_loss: validation holds clips only and
+  // says nothing about false alarms on talk, which mining works on.
+  fit.early_stopping_patience = 0;
+  fit.restore_best_weights = false;
   json rounds = json::array();
   auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
     const bool has_val = x_val.shape[0] > 0;
@@ -308,8 +310,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
       };
     if (!train::CheckData(*model, xf, yf, &err)) throw CommandError("wakeword data: " + err);
     const train::History h = model->Fit(xf, yf, g);
-    return json{{"examples", x.shape[0]}, {"epochs", h.epochs.size()}, {"best_epoch", h.best_epoch},
-                {"val_accuracy", h.epochs.empty() ? 0.0 : h.epochs[h.best_epoch > 0 ? h.best_epoch - 1 : 0].val_accuracy}};
+    return json{{"examples", x.shape[0]}, {"epochs", h.epochs.size()},
+                {"val_accuracy", h.epochs.empty() ? 0.0 : h.epochs.back().val_accuracy}};
   };
   rounds.push_back(train_on(x_train, y_all, fit));
   const auto t3 = Clock::now();
@@ -346,7 +348,6 @@ void DemoWakeword(const WakewordDemoOptions& o) {
     candidates.swap(rest);
     train::FitOptions ft = fit;
     ft.epochs = o.mine_epochs;
-    ft.early_stopping_patience = ft.epochs;
     ft.optimizer.learning_rate *= 0.25f;
     ft.seed = o.seed + static_cast<uint64_t>(round);
     r["fit"] = train_on(x_train, y_all, ft);

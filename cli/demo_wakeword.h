@@ -16,12 +16,12 @@ struct WakewordDemoOptions {
   uint64_t seed = 1;           // data, talk stream, weights
   int epochs = 0;              // 0: the recipe's epochs
   int shifts = 2;              // time-shifted copies of every training clip
-  double talk_minutes = 120;   // TRAIN-speaker background stream (negatives, mining)
+  double talk_minutes = 180;   // TRAIN-speaker background stream (negatives, mining)
   int talk_keywords = 0;       // keywords in it (0: 4 per minute)
-  int negatives = 12000;       // talk windows added to _unknown_ before mining
-  int mine_rounds = 2;         // hard-negative mining rounds
-  int mine_epochs = 6;         // fine-tuning epochs per round
-  int mine_max = 4000;         // hard negatives added per round (the highest scores)
+  int negatives = 20000;       // talk windows added to _unknown_ before mining
+  int mine_rounds = 3;         // hard-negative mining rounds
+  int mine_epochs = 8;         // fine-tuning epochs per round
+  int mine_max = 6000;         // hard negatives added per round (the highest scores)
   float mine_threshold = 0.2f; // a talk window is hard when a keyword's probability >= this
   std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav
   double stream_minutes = 65;  // when generating
