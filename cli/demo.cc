@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/demo_kws.h"
+#include "cli/demo_wakeword.h"
 #include "host/compress/evaluate.h"
 #include "host/compress/ptq.h"
 #include "host/data/dataset.h"
@@ -64,6 +65,8 @@ struct DemoOptions {
   std::string data;
   int per_class = 400;
   bool quiet = false;
+  // wakeword only (the rest of WakewordDemoOptions keeps its defaults).
+  WakewordDemoOptions ww;
 };
 
 train::FitOptions Recipe(const std::string& name, uint64_t seed) {
@@ -273,8 +276,21 @@ void Demo(DemoOptions o) {
     DemoKws(k);
     return;
   }
+  if (o.example == "wakeword") {
+    WakewordDemoOptions w = o.ww;
+    w.out = o.out.empty() ? "wakeword_demo" : o.out;
+    w.data = o.data;
+    w.per_class = o.per_class;
+    w.seed = o.seed;
+    w.epochs = o.epochs;
+    w.threads = o.threads;
+    w.json = o.json;
+    w.quiet = o.quiet;
+    DemoWakeword(w);
+    return;
+  }
   if (o.example != "anomaly")
-    throw CommandError("unknown example \"" + o.example + "\" (known: anomaly, kws)");
+    throw CommandError("unknown example \"" + o.example + "\" (known: anomaly, kws, wakeword)");
   if (o.out.empty()) o.out = "anomaly_demo";
   if (!o.key.empty()) {  // fail before training, not after
     std::string err;
@@ -358,15 +374,46 @@ void AddDemo(CLI::App& app) {
               "  mote demo anomaly --out a              # synthetic windows, Conv1D, ~1 min\n"
               "  mote demo kws --out k                  # synth-kws WAVs -> MFCC -> DS-CNN -> int8\n"
               "  mote demo kws --data kws --epochs 10   # reuse a `mote data synth-kws -o kws` set\n"
-              "  mote demo kws --per-class 20 --epochs 2  # a quick smoke run");
-  cmd->add_option("example", o->example, "example name: anomaly | kws")->required();
+              "  mote demo kws --per-class 20 --epochs 2  # a quick smoke run\n"
+              "  mote demo wakeword --out w             # + talk negatives, hard-negative mining,\n"
+              "                                         #   FA/h and FRR on a 65-min test stream\n"
+              "  mote demo wakeword --stream s.wav      # reuse `mote data synth-stream -o s.wav`");
+  cmd->add_option("example", o->example, "example name: anomaly | kws | wakeword")->required();
   cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo)");
   cmd->add_option("--data", o->data,
                   "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
                   "when an earlier run made it with the same --seed and --per-class)");
   cmd->add_option("--per-class", o->per_class, "kws: clips per label when generating (default 400)")
       ->check(CLI::Range(2, 100000));
-  cmd->add_flag("-q,--quiet", o->quiet, "kws: no progress lines on stderr");
+  cmd->add_flag("-q,--quiet", o->quiet, "kws, wakeword: no progress lines on stderr");
+  auto& w = o->ww;
+  cmd->add_option("--stream", w.stream,
+                  "wakeword: TEST stream .wav with its .csv (default: OUT/stream.wav, made by\n"
+                  "synth-stream: 65 min, 240 keywords, seed 1, test speakers)");
+  cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
+  cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--talk-minutes", w.talk_minutes,
+                  "wakeword: minutes of TRAIN-speaker background (synth-stream --split train, 180)");
+  cmd->add_option("--talk-keywords", w.talk_keywords, "wakeword: keywords in it (default 4 per minute)")
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_option("--negatives", w.negatives, "wakeword: random talk windows added to _unknown_ (20000)")
+      ->check(CLI::Range(0, 10000000));
+  cmd->add_option("--shifts", w.shifts, "wakeword: time-shifted copies of each training clip (2)")
+      ->check(CLI::Range(0, 16));
+  cmd->add_option("--mine-rounds", w.mine_rounds, "wakeword: hard-negative mining rounds (3)")
+      ->check(CLI::Range(0, 20));
+  cmd->add_option("--mine-epochs", w.mine_epochs, "wakeword: fine-tuning epochs per round (8)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--mine-max", w.mine_max, "wakeword: hard negatives added per round (6000)")
+      ->check(CLI::Range(1, 10000000));
+  cmd->add_option("--mine-threshold", w.mine_threshold,
+                  "wakeword: a talk window is hard when a keyword's probability >= this (0.2)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--hop-ms", w.hop_ms, "wakeword: hop of the reported operating point, 250 or 500")
+      ->check(CLI::IsMember({250, 500}));
+  cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit (0.10)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--recipe", o->recipe,
                   "default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"
                   "seed: the seed script's Adam 1e-3 for 10 epochs (does not learn)")
@@ -377,7 +424,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "training threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", o->json, "print the report as one JSON line");
   cmd->add_option("--lr", o->lr, "override the recipe's learning rate");
-  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 30)")->check(CLI::Range(1, 100000));
   cmd->add_option("--patience", o->patience, "override early-stopping patience (0: off)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--schedule", o->schedule, "override the LR schedule")

@@ -16,16 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "host/compress/evaluate.h"
-#include "host/compress/ptq.h"
+#include "cli/kws_common.h"
 #include "host/data/kws_features.h"
 #include "host/data/synth_kws.h"
 #include "host/io/file.h"
-#include "host/io/manifest.h"
-#include "host/io/resample.h"
-#include "host/io/tflite_edit.h"
-#include "host/io/tflite_writer.h"
-#include "host/io/wav.h"
 #include "host/train/loss.h"
 #include "host/train/metrics.h"
 #include "host/train/model.h"
@@ -92,107 +86,6 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-// The data directory: --data, or OUT/data generated (reused when an earlier
-// run made it with the same seed and per-class count).
-std::string PrepareData(const KwsDemoOptions& o, bool* generated) {
-  *generated = false;
-  if (!o.data.empty()) return o.data;
-  const std::string dir = o.out + "/data";
-  std::ifstream f(dir + "/summary.json");
-  if (f) {
-    try {
-      const json s = json::parse(f);
-      if (s.value("seed", uint64_t{0}) == o.seed && s.value("per_class", 0) == o.per_class) return dir;
-    } catch (const std::exception&) {
-      // Unreadable summary: regenerate below.
-    }
-  }
-  data::SynthKwsOptions so;
-  so.out_dir = dir;
-  so.seed = o.seed;
-  so.per_class = o.per_class;
-  so.jobs = o.threads;
-  so.progress = !o.quiet;
-  so.overwrite = true;
-  data::SynthKwsSummary summary;
-  std::string err;
-  std::filesystem::create_directories(dir);
-  if (!data::SynthKws(so, &summary, &err)) throw CommandError(err);
-  *generated = true;
-  return dir;
-}
-
-struct Split {
-  std::vector<std::vector<float>> clips;
-  std::vector<int> labels;
-};
-
-// Every clip of index.csv read, resampled to the front end's rate if needed,
-// and cut / padded to the front end's clip length.
-void LoadSplits(const std::string& dir, const mdsp::FrontEndConfig& c, Split* train, Split* val,
-                Split* test) {
-  std::string err;
-  auto rows = data::ReadKwsIndex(dir, &err);
-  if (!rows) throw CommandError(err);
-  for (const auto& r : *rows) {
-    auto a = host::ReadAudio(r.path, &err);
-    if (!a) throw CommandError(err);
-    std::vector<float> s = a->rate == static_cast<int>(c.sample_rate_hz)
-                               ? std::move(a->samples)
-                               : host::Resample(a->samples, a->rate, static_cast<int>(c.sample_rate_hz));
-    Split* to = r.split == "train" ? train : r.split == "val" ? val : test;
-    to->clips.push_back(data::FitClip(c, s));
-    to->labels.push_back(r.label_index);
-  }
-  if (train->clips.empty() || test->clips.empty())
-    throw CommandError(dir + ": needs clips in the train and test splits (per-class >= 2)");
-}
-
-train::Tensor LabelTensor(const std::vector<int>& labels) {
-  train::Tensor y({static_cast<int>(labels.size()), 1});
-  for (size_t i = 0; i < labels.size(); ++i) y.data[i] = static_cast<float>(labels[i]);
-  return y;
-}
-
-train::Tensor Concat(const train::Tensor& a, const train::Tensor& b) {
-  train::Tensor r = a;
-  r.shape[0] += b.shape[0];
-  r.data.insert(r.data.end(), b.data.begin(), b.data.end());
-  return r;
-}
-
-// validation_split such that Fit's floor(n * (1 - split)) is exactly n_train.
-float ExactSplit(size_t n, size_t n_train) {
-  float s = static_cast<float>(static_cast<double>(n - n_train) / static_cast<double>(n));
-  for (int k = 0; k < 64; ++k) {
-    const size_t got = static_cast<size_t>(static_cast<double>(n) * (1.0 - s));
-    if (got == n_train) break;
-    s = got > n_train ? std::nextafter(s, 1.0f) : std::nextafter(s, 0.0f);
-  }
-  return s;
-}
-
-json Confusion(const std::vector<int>& truth, const std::vector<int>& pred, int classes) {
-  std::vector<std::vector<int>> m(classes, std::vector<int>(classes, 0));
-  for (size_t i = 0; i < truth.size(); ++i) ++m[truth[i]][pred[i]];
-  return m;
-}
-
-// Representative set for PTQ: up to 300 training clips spread evenly over
-// the training split (index.csv lists clips label by label).
-train::Tensor Representative(const train::Tensor& x) {
-  const int n = x.shape[0], k = std::min(n, 300);
-  train::Tensor r = x;
-  r.shape[0] = k;
-  const size_t per = x.per_item();
-  r.data.assign(static_cast<size_t>(k) * per, 0.0f);
-  for (int i = 0; i < k; ++i) {
-    const size_t src = static_cast<size_t>(static_cast<long long>(i) * n / k);
-    std::copy(x.data.begin() + src * per, x.data.begin() + (src + 1) * per, r.data.begin() + i * per);
-  }
-  return r;
-}
-
 }  // namespace
 
 const char* KwsModelJson() { return kModel; }
@@ -202,14 +95,14 @@ void DemoKws(const KwsDemoOptions& o) {
   const auto t0 = Clock::now();
   std::filesystem::create_directories(o.out);
   bool generated = false;
-  const std::string dir = PrepareData(o, &generated);
+  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.threads, o.quiet, &generated);
   const auto t1 = Clock::now();
 
   // Front end: the KWS MFCC config; raw features of the training split fit
   // the normalisation, then every split is computed with it.
   mdsp::FrontEndConfig c = mdsp::KwsConfig();
-  Split tr, va, te;
-  LoadSplits(dir, c, &tr, &va, &te);
+  KwsSplit tr, va, te;
+  LoadKwsSplits(dir, c, &tr, &va, &te);
   const train::Tensor raw = data::KwsFeatures(c, nullptr, tr.clips);
   std::vector<host::dsp::Features> fit_set(tr.clips.size());
   const int frames = c.frames, nf = mdsp::NumFeatures(c);
@@ -259,24 +152,8 @@ void DemoKws(const KwsDemoOptions& o) {
 
   // int8: PTQ, the manifest (labels + front-end config with the norm), the
   // runtime on the test split.
-  auto q = compress::QuantizeInt8(*model, Representative(x_train), &err);
-  if (!q) throw CommandError("quantize: " + err);
-  const std::vector<uint8_t> plain = host::WriteTflite(q->model);
-  auto run = compress::RunInt8(plain, x_test, &err);
-  if (!run) throw CommandError("int8 run: " + err);
-  host::ManifestData man;
-  man.name = "kws";
-  man.version = {1, 0, 0};
-  man.labels = labels;
-  man.arena_bytes = static_cast<uint32_t>(run->arena_bytes);
-  man.front_end.resize(mdsp::EncodedConfigBytes(c));
-  if (mdsp::EncodeConfig(c, &norm, man.front_end.data(), man.front_end.size()) == 0)
-    throw CommandError("front-end config: cannot encode");
-  auto rec = host::EncodeManifest(man, &err);
-  if (!rec) throw CommandError("manifest: " + err);
-  auto tflite = host::AddMetadata(plain, "mote.manifest", *rec, &err);
-  if (!tflite) throw CommandError("manifest: " + err);
-  const std::vector<int> int8_pred = train::PredictedClasses(run->dequantized);
+  const Int8Model q = QuantizeWithManifest(*model, Representative(x_train), x_test, "kws", c, &norm, labels);
+  const std::vector<int> int8_pred = train::PredictedClasses(q.dequantized);
   const train::Report int8_report = train::ClassificationReport(te.labels, int8_pred, labels);
   const auto t4 = Clock::now();
 
@@ -284,7 +161,7 @@ void DemoKws(const KwsDemoOptions& o) {
   for (const auto& l : model->layers())
     for (const auto& prm : l->params()) float_params += prm.value.size();
   const std::string base = o.out + "/kws";
-  if (!host::WriteFile(base + "_int8.tflite", tflite->data(), tflite->size(), &err) ||
+  if (!host::WriteFile(base + "_int8.tflite", q.tflite.data(), q.tflite.size(), &err) ||
       !model->Save(base + "_float.bin", &err) ||
       !host::WriteFile(o.out + "/model.json", kModel, std::char_traits<char>::length(kModel), &err))
     throw CommandError(err);
@@ -296,7 +173,7 @@ void DemoKws(const KwsDemoOptions& o) {
                {"val", va.clips.size()}, {"test", te.clips.size()},
                {"test_speakers_unseen_in_training", true}};
   j["front_end"] = {{"feature", "mfcc"}, {"frames", frames}, {"features", nf},
-                    {"sample_rate_hz", c.sample_rate_hz}, {"config_bytes", man.front_end.size()}};
+                    {"sample_rate_hz", c.sample_rate_hz}, {"config_bytes", mdsp::EncodedConfigBytes(c)}};
   j["training"] = {{"fit", fit.ToJson()}, {"epochs_run", h.epochs.size()}, {"best_epoch", h.best_epoch},
                    {"final_val_accuracy", h.epochs.empty() ? 0.0 : h.epochs.back().val_accuracy}};
   j["labels"] = labels;
@@ -308,9 +185,9 @@ void DemoKws(const KwsDemoOptions& o) {
   j["int8"] = {{"report", int8_report.ToJson()},
                {"confusion", Confusion(te.labels, int8_pred, static_cast<int>(labels.size()))}};
   j["confusion_rows"] = "true label, columns predicted label, order of labels";
-  j["tflite_bytes"] = tflite->size();
+  j["tflite_bytes"] = q.tflite.size();
   j["float_params"] = float_params;
-  j["arena_bytes"] = run->arena_bytes;
+  j["arena_bytes"] = q.arena_bytes;
   j["threads"] = o.threads;
   j["seconds"] = {{"data", Seconds(t0, t1)}, {"features", Seconds(t1, t2)}, {"train", Seconds(t2, t3)},
                   {"quantize_eval", Seconds(t3, t4)}, {"total", Seconds(t0, Clock::now())}};
@@ -336,8 +213,8 @@ void DemoKws(const KwsDemoOptions& o) {
     std::printf("int8 model run by mote's runtime on the test split:\n%s\n", int8_report.Format().c_str());
     std::printf("test accuracy  float %.2f %%, int8 %.2f %% (%+.2f points)\n", 100 * float_report.accuracy,
                 100 * int8_report.accuracy, j["int8_minus_float_points"].get<double>());
-    std::printf("kws_int8.tflite %zu bytes, arena %zu bytes, %zu float parameters\n", tflite->size(),
-                run->arena_bytes, float_params);
+    std::printf("kws_int8.tflite %zu bytes, arena %zu bytes, %zu float parameters\n", q.tflite.size(),
+                q.arena_bytes, float_params);
     const auto& s = j["seconds"];
     std::printf("wall time      data %.1f s, features %.1f s, train %.1f s (%zu epochs, best %d), "
                 "quantize+eval %.1f s, total %.1f s\n",

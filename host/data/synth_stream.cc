@@ -128,14 +128,18 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
     return Fail(err, "--minutes " + std::to_string(o.minutes) + " with --keywords " +
                          std::to_string(o.keywords) + " gives " + std::to_string(per_segment) +
                          " s per keyword; at least 3 s are needed (fewer keywords or more minutes)");
+  if (o.split != static_cast<int>(Split::kTrain) && o.split != static_cast<int>(Split::kTest))
+    return Fail(err, "--split: expected train or test (val speakers are kept for validation)");
   if (!CheckTools(err)) return false;
   std::string e;
   std::vector<Speaker> speakers;
+  const Split want = static_cast<Split>(o.split);
   for (const auto& s : FilterSpeakers(AllSpeakers(), o.voices, &e))
-    if (s.split == Split::kTest) speakers.push_back(s);
+    if (s.split == want) speakers.push_back(s);
   if (!e.empty()) return Fail(err, e);
   if (speakers.empty())
-    return Fail(err, "--voices selects no test-split speaker (see mote data synth-kws --list-voices)");
+    return Fail(err, std::string("--voices selects no ") + SplitName(want) +
+                         "-split speaker (see mote data synth-kws --list-voices)");
   ScratchDir scratch;
   if (!scratch.Create(err)) return false;
   auto bank = MakeNoiseBank(speakers, kBabbleSeconds, MixSeed(o.seed, 0xB0A, 2), scratch.Prefix(0), err);
@@ -195,6 +199,7 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
   nlohmann::json j;
   j["generator"] = "mote data synth-stream";
   j["seed"] = o.seed;
+  j["split"] = SplitName(static_cast<Split>(o.split));
   j["sample_rate"] = kSynthRate;
   j["samples"] = total;
   j["duration_s"] = static_cast<double>(total) / kSynthRate;

@@ -3,6 +3,9 @@
 // beds that change every segment, and spoken digits inserted at random times,
 // with a ground-truth CSV. Only speakers of the TEST split talk (see
 // AllSpeakers()), so a model trained on synth-kws's train split never heard them.
+// `split = kTrain` makes the same kind of recording from TRAIN-split speakers
+// only (background talk / hard negatives for training, `--split train`); the
+// two never share a speaker.
 //
 // Contract: the recording is cut into `keywords` equal segments; each holds
 // exactly one keyword at a random time (at least 0.5 s from the segment's
@@ -29,7 +32,8 @@ struct SynthStreamOptions {
   double minutes = 65;  // >= 1 hour of non-keyword audio by default
   int keywords = 240;
   uint64_t seed = 1;
-  std::string voices;  // comma list of accents or speaker ids (test split only is used)
+  std::string voices;  // comma list of accents or speaker ids (only `split`'s speakers are used)
+  int split = 2;       // speakers of this split: 0 train, 2 test (the default); val is refused
   int jobs = 2;
   bool progress = true;
 };

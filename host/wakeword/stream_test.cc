@@ -86,7 +86,7 @@ TEST(WakewordTruth, ParsesSynthStreamCsvAndRejectsBadRows) {
 }
 
 // The example's committed model (labels + front end in its manifest).
-const char kModel[] = MOTE_SOURCE_DIR "/examples/wakeword/kws_small_int8.tflite";
+const char kModel[] = MOTE_SOURCE_DIR "/examples/wakeword/wakeword_int8.tflite";
 
 std::vector<int16_t> TestAudio(size_t n) {
   std::mt19937 rng(5);

@@ -1,0 +1,482 @@
+// mote demo wakeword [--out DIR] [--data DIR] [--stream TEST.wav] ...
+//
+// The wake-word model pipeline end to end, everything trained by mote:
+//   1. synth-kws clips (train / val / test speakers) + `time shifts`;
+//   2. a long background stream of TRAIN-split speakers (synth-stream
+//      --split train): random windows without a keyword -> `_unknown_`,
+//      windows holding a whole keyword -> that keyword;
+//   3. features exactly as the device computes them (micro/dsp fixed path;
+//      stream windows are the ring the device copies at that moment);
+//   4. the DS-CNN of WakewordModelJson() trained in float by mote's trainer;
+//   5. hard-negative mining: the model over every talk window, the windows it
+//      wrongly scores as a keyword join `_unknown_`, fine-tune; N rounds;
+//   6. int8 PTQ -> wakeword_int8.tflite (manifest: labels + front end);
+//   7. the int8 model over the TEST stream (speakers never heard in training)
+//      through host/wakeword (the device's streaming code), detector sweep at
+//      hop 250 and 500 ms -> operating point, report.json.
+#include "cli/demo_wakeword.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/kws_common.h"
+#include "cli/wakeword_sweep.h"
+#include "host/data/kws_features.h"
+#include "host/data/synth_audio.h"
+#include "host/data/synth_kws.h"
+#include "host/data/synth_stream.h"
+#include "host/data/wakeword_data.h"
+#include "host/io/file.h"
+#include "host/io/wav.h"
+#include "host/plan/cost.h"
+#include "host/train/metrics.h"
+#include "host/train/model.h"
+#include "host/train/parallel.h"
+#include "host/train/rng.h"
+#include "micro/dsp/config.h"
+
+namespace mote::cli {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace mdsp = micro::dsp;
+namespace ww = host::wakeword;
+
+// 32 channels, first conv stride 2 x 2 (25 x 5 maps), 3 depthwise-separable
+// blocks: about 620 k MACs per inference.
+const char* kModel = R"JSON({
+  "name": "wakeword_dscnn",
+  "input_shape": [49, 10, 1],
+  "layers": [
+    {"type": "Conv2D", "filters": 32, "kernel_size": [8, 4], "strides": [2, 2], "padding": "same"},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "DepthwiseConv2D", "kernel_size": [3, 3], "padding": "same"},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "Conv2D", "filters": 32, "kernel_size": [1, 1]},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "DepthwiseConv2D", "kernel_size": [3, 3], "padding": "same"},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "Conv2D", "filters": 32, "kernel_size": [1, 1]},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "DepthwiseConv2D", "kernel_size": [3, 3], "padding": "same"},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "Conv2D", "filters": 32, "kernel_size": [1, 1]},
+    {"type": "BatchNormalization", "momentum": 0.9},
+    {"type": "ReLU"},
+    {"type": "Dropout", "rate": 0.2},
+    {"type": "AveragePooling2D", "pool_size": [25, 5]},
+    {"type": "Flatten"},
+    {"type": "Dense", "units": 12},
+    {"type": "Softmax"}
+  ],
+  "loss": "sparse_categorical_crossentropy",
+  "optimizer": {"type": "adam", "learning_rate": 0.002},
+  "fit": {"epochs": 30, "batch_size": 64, "lr_schedule": {"type": "cosine"}}
+}
+)JSON";
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// A synth-stream recording in `wav`, made unless an earlier run left one with
+// the same seed, length, keywords and split (its .json says so).
+bool EnsureStream(const std::string& wav, uint64_t seed, double minutes, int keywords, int split,
+                  int jobs, bool quiet) {
+  std::ifstream f(data::StreamSidecarPath(wav, ".json"));
+  if (f && std::filesystem::exists(wav)) {
+    try {
+      const json s = json::parse(f);
+      const std::string want = data::SplitName(static_cast<data::Split>(split));
+      if (s.value("seed", uint64_t{0}) == seed && s.value("keywords", 0) == keywords &&
+          std::abs(s.value("duration_s", 0.0) - minutes * 60) < 0.5 &&
+          s.value("split", std::string("test")) == want)
+        return false;
+    } catch (const std::exception&) {
+      // Unreadable: make it again.
+    }
+  }
+  data::SynthStreamOptions so;
+  so.out_wav = wav;
+  so.minutes = minutes;
+  so.keywords = keywords;
+  so.seed = seed;
+  so.split = split;
+  so.jobs = jobs;
+  so.progress = !quiet;
+  data::SynthStreamSummary sum;
+  std::string err;
+  if (!data::SynthStream(so, &sum, &err)) throw CommandError(err);
+  return true;
+}
+
+std::vector<data::KeywordSpan> LoadSpans(const std::string& csv) {
+  std::vector<ww::TruthEvent> truth;
+  std::string err;
+  if (!ww::LoadTruth(csv, &truth, &err)) throw CommandError(err);
+  const auto& labels = data::KwsLabels();
+  std::vector<data::KeywordSpan> spans;
+  for (const auto& t : truth) {
+    const auto it = std::find(labels.begin(), labels.end(), t.keyword);
+    if (it == labels.end()) throw CommandError(csv + ": unknown keyword '" + t.keyword + "'");
+    spans.push_back({static_cast<int>(it - labels.begin()), t.start_s, t.end_s});
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const data::KeywordSpan& a, const data::KeywordSpan& b) { return a.start_s < b.start_s; });
+  return spans;
+}
+
+// Windows of the talk stream as a tensor [ends.size(), frames, features, 1].
+train::Tensor Windows(const data::FrameTrack& t, int frames, const std::vector<int>& ends) {
+  train::Tensor x({static_cast<int>(ends.size()), frames, t.features, 1});
+  const size_t per = static_cast<size_t>(frames) * t.features;
+  for (size_t i = 0; i < ends.size(); ++i) data::WindowFeatures(t, frames, ends[i], x.data.data() + i * per);
+  return x;
+}
+
+// The talk stream's windows by kind: negatives (every end) and, per keyword,
+// the ends of the windows that hold it whole.
+struct TalkWindows {
+  std::vector<int> negative;
+  std::vector<std::vector<int>> positive;  // per keyword
+  std::vector<int> positive_label;
+};
+
+TalkWindows ClassifyTalk(const mdsp::FrontEndConfig& c, const data::FrameTrack& t,
+                         const std::vector<data::KeywordSpan>& spans) {
+  TalkWindows w;
+  std::vector<int> last_label;
+  int current = -1;
+  for (int e = c.frames; e <= t.frames; ++e) {
+    const int k = data::ClassifyWindow(c, e, spans, 0.1);
+    if (k == data::kWindowNegative) {
+      w.negative.push_back(e);
+      current = -1;
+    } else if (k >= 0) {
+      if (current != k || w.positive.empty()) {
+        w.positive.emplace_back();
+        w.positive_label.push_back(k);
+      }
+      w.positive.back().push_back(e);
+      current = k;
+    } else {
+      current = -1;
+    }
+  }
+  return w;
+}
+
+// Keyword probability of a window: the largest softmax output of the digits.
+std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrack& t, int frames,
+                                 const std::vector<int>& ends, int keyword_classes) {
+  std::vector<float> s(ends.size(), 0.0f);
+  const size_t batch = 4096;
+  for (size_t at = 0; at < ends.size(); at += batch) {
+    const std::vector<int> part(ends.begin() + at, ends.begin() + std::min(ends.size(), at + batch));
+    const train::Tensor p = model.Predict(Windows(t, frames, part));
+    const int classes = p.shape[1];
+    for (size_t i = 0; i < part.size(); ++i)
+      for (int k = 0; k < keyword_classes; ++k)
+        s[at + i] = std::max(s[at + i], p.data[i * classes + k]);
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* WakewordModelJson() { return kModel; }
+
+void DemoWakeword(const WakewordDemoOptions& o) {
+  train::SetThreads(o.threads);
+  const auto t0 = Clock::now();
+  std::filesystem::create_directories(o.out);
+  auto say = [&](const std::string& s) {
+    if (!o.quiet) std::fprintf(stderr, "wakeword: %s\n", s.c_str());
+  };
+  const auto& labels = data::KwsLabels();
+  const int keyword_classes = 10;  // zero ... nine come first in KwsLabels()
+  const int unknown = static_cast<int>(std::find(labels.begin(), labels.end(), "_unknown_") - labels.begin());
+
+  // 1-2. Data: clips, the TRAIN-speaker talk stream, the TEST stream.
+  bool generated = false;
+  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.threads, o.quiet, &generated);
+  const std::string talk_wav = o.out + "/talk.wav";
+  const int talk_keywords = o.talk_keywords > 0 ? o.talk_keywords : std::max(1, static_cast<int>(o.talk_minutes * 4));
+  say("talk stream (train speakers) " + talk_wav);
+  const bool talk_made = EnsureStream(talk_wav, o.seed + 1000, o.talk_minutes, talk_keywords,
+                                      static_cast<int>(data::Split::kTrain), o.threads, o.quiet);
+  std::string test_wav = o.stream;
+  bool test_made = false;
+  if (test_wav.empty()) {
+    test_wav = o.out + "/stream.wav";
+    say("test stream (test speakers) " + test_wav);
+    test_made = EnsureStream(test_wav, 1, o.stream_minutes, o.stream_keywords,
+                             static_cast<int>(data::Split::kTest), o.threads, o.quiet);
+  }
+  const auto t1 = Clock::now();
+
+  // 3. Features by the device's fixed-point front end.
+  const mdsp::FrontEndConfig c = mdsp::KwsConfig();
+  const int frames = c.frames;
+  KwsSplit tr, va, te;
+  LoadKwsSplits(dir, c, &tr, &va, &te);
+  train::Rng rng(data::MixSeed(o.seed, 0x3A4E));
+  std::vector<std::vector<float>> train_clips = tr.clips;
+  std::vector<int> train_labels = tr.labels;
+  const int max_shift = static_cast<int>(c.sample_rate_hz / 10);  // +-100 ms
+  for (int s = 0; s < o.shifts; ++s)
+    for (size_t i = 0; i < tr.clips.size(); ++i) {
+      const int shift = static_cast<int>(rng.Below(2 * max_shift + 1)) - max_shift;
+      train_clips.push_back(data::ShiftClip(tr.clips[i], shift));
+      train_labels.push_back(tr.labels[i]);
+    }
+  std::string err;
+  train::Tensor x_clips, x_val, x_test;
+  if (!data::ClipFeaturesFixed(c, train_clips, &x_clips, &err) ||
+      !data::ClipFeaturesFixed(c, va.clips, &x_val, &err) ||
+      !data::ClipFeaturesFixed(c, te.clips, &x_test, &err))
+    throw CommandError("features: " + err);
+  train_clips.clear();
+  auto talk_audio = host::ReadAudioInt16(talk_wav, &err);
+  if (!talk_audio) throw CommandError(err);
+  data::FrameTrack track;
+  if (!data::StreamFramesFixed(c, talk_audio->samples, &track, &err)) throw CommandError(talk_wav + ": " + err);
+  talk_audio.reset();
+  const TalkWindows talk = ClassifyTalk(c, track, LoadSpans(data::StreamSidecarPath(talk_wav, ".csv")));
+  // Initial negatives: random talk windows; positives: up to 3 windows per talk keyword.
+  std::vector<int> neg_pool = talk.negative;
+  for (size_t i = neg_pool.size(); i > 1; --i) std::swap(neg_pool[i - 1], neg_pool[rng.Below(i)]);
+  const size_t n_neg = std::min(neg_pool.size(), static_cast<size_t>(std::max(0, o.negatives)));
+  std::vector<int> extra_ends(neg_pool.begin(), neg_pool.begin() + n_neg);
+  std::vector<int> extra_labels(n_neg, unknown);
+  std::vector<char> used(static_cast<size_t>(track.frames) + 1, 0);
+  for (int e : extra_ends) used[e] = 1;
+  int talk_positives = 0;
+  for (size_t k = 0; k < talk.positive.size(); ++k) {
+    const auto& ends = talk.positive[k];
+    for (size_t j : {size_t{0}, ends.size() / 2, ends.size() - 1}) {
+      if (j >= ends.size() || used[ends[j]]) continue;
+      used[ends[j]] = 1;
+      extra_ends.push_back(ends[j]);
+      extra_labels.push_back(talk.positive_label[k]);
+      ++talk_positives;
+    }
+  }
+  train::Tensor x_train = Concat(x_clips, Windows(track, frames, extra_ends));
+  std::vector<int> y_all = train_labels;
+  y_all.insert(y_all.end(), extra_labels.begin(), extra_labels.end());
+  x_clips = train::Tensor();
+  const auto t2 = Clock::now();
+  say("training examples " + std::to_string(x_train.shape[0]) + " (" + std::to_string(n_neg) +
+      " talk negatives, " + std::to_string(talk_positives) + " talk keywords)");
+
+  // 4. Training (val split = the val speakers' clips, appended last).
+  const json spec = json::parse(kModel);
+  auto model = train::Sequential::FromJson(spec, o.seed, &err);
+  if (!model) throw CommandError("wakeword model: " + err);
+  train::FitOptions fit;
+  if (!fit.FromJson(spec["fit"], &err) || !fit.optimizer.FromJson(spec["optimizer"], &err))
+    throw CommandError("wakeword model: " + err);
+  fit.seed = o.seed;
+  if (o.epochs > 0) fit.epochs = o.epochs;
+  // The last weights, not the best val_loss: validation holds clips only and
+  // says nothing about false alarms on talk, which mining works on.
+  fit.early_stopping_patience = 0;
+  fit.restore_best_weights = false;
+  json rounds = json::array();
+  auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
+    const bool has_val = x_val.shape[0] > 0;
+    const train::Tensor xf = has_val ? Concat(x, x_val) : x;
+    const train::Tensor yf = has_val ? Concat(LabelTensor(y), LabelTensor(va.labels)) : LabelTensor(y);
+    train::FitOptions g = f;
+    g.validation_split = has_val ? ExactSplit(xf.shape[0], x.shape[0]) : 0.0f;
+    if (!o.quiet)
+      g.on_epoch = [&](const train::EpochLog& e) {
+        std::fprintf(stderr, "epoch %3d/%d  loss %.4f acc %.4f  val_loss %.4f val_acc %.4f  lr %.5f  %.1f s\n",
+                     e.epoch, g.epochs, e.loss, e.accuracy, e.val_loss, e.val_accuracy, e.lr, e.seconds);
+      };
+    if (!train::CheckData(*model, xf, yf, &err)) throw CommandError("wakeword data: " + err);
+    const train::History h = model->Fit(xf, yf, g);
+    return json{{"examples", x.shape[0]}, {"epochs", h.epochs.size()},
+                {"val_accuracy", h.epochs.empty() ? 0.0 : h.epochs.back().val_accuracy}};
+  };
+  rounds.push_back(train_on(x_train, y_all, fit));
+  const auto t3 = Clock::now();
+
+  // 5. Hard-negative mining over every talk window not used yet.
+  std::vector<int> candidates;
+  for (int e : talk.negative)
+    if (!used[e]) candidates.push_back(e);
+  for (int round = 1; round <= o.mine_rounds; ++round) {
+    const std::vector<float> s = KeywordScores(*model, track, frames, candidates, keyword_classes);
+    std::vector<size_t> hard;
+    for (size_t i = 0; i < s.size(); ++i)
+      if (s[i] >= o.mine_threshold) hard.push_back(i);
+    std::stable_sort(hard.begin(), hard.end(), [&](size_t a, size_t b) { return s[a] > s[b]; });
+    const size_t fired = hard.size();
+    if (hard.size() > static_cast<size_t>(o.mine_max)) hard.resize(static_cast<size_t>(o.mine_max));
+    std::sort(hard.begin(), hard.end());
+    std::vector<int> ends;
+    for (size_t i : hard) ends.push_back(candidates[i]);
+    json r = {{"round", round}, {"candidates", candidates.size()}, {"hard", fired}, {"added", ends.size()}};
+    say("mining round " + std::to_string(round) + ": " + std::to_string(fired) + " of " +
+        std::to_string(candidates.size()) + " talk windows score a keyword >= " +
+        std::to_string(o.mine_threshold) + ", " + std::to_string(ends.size()) + " added");
+    if (ends.empty()) {
+      rounds.push_back(r);
+      break;
+    }
+    x_train = Concat(x_train, Windows(track, frames, ends));
+    y_all.insert(y_all.end(), ends.size(), unknown);
+    for (int e : ends) used[e] = 1;
+    std::vector<int> rest;
+    for (int e : candidates)
+      if (!used[e]) rest.push_back(e);
+    candidates.swap(rest);
+    train::FitOptions ft = fit;
+    ft.epochs = o.mine_epochs;
+    ft.optimizer.learning_rate *= 0.25f;
+    ft.seed = o.seed + static_cast<uint64_t>(round);
+    r["fit"] = train_on(x_train, y_all, ft);
+    rounds.push_back(r);
+  }
+  // The windows still firing after the last round (a measure, not training data).
+  size_t still = 0;
+  if (o.mine_rounds > 0) {
+    const std::vector<float> s = KeywordScores(*model, track, frames, candidates, keyword_classes);
+    still = static_cast<size_t>(std::count_if(s.begin(), s.end(), [&](float v) { return v >= o.mine_threshold; }));
+  }
+  const auto t4 = Clock::now();
+
+  // 6. int8 with the manifest; clip accuracy on the test speakers.
+  const std::vector<int> float_pred = train::PredictedClasses(model->Predict(x_test));
+  const train::Report float_report = train::ClassificationReport(te.labels, float_pred, labels);
+  const Int8Model q = QuantizeWithManifest(*model, Representative(x_train), x_test, "wakeword", c, nullptr, labels);
+  const std::vector<int> int8_pred = train::PredictedClasses(q.dequantized);
+  const train::Report int8_report = train::ClassificationReport(te.labels, int8_pred, labels);
+  const std::string model_path = o.out + "/wakeword_int8.tflite";
+  if (!host::WriteFile(model_path, q.tflite.data(), q.tflite.size(), &err) ||
+      !model->Save(o.out + "/wakeword_float.bin", &err) ||
+      !host::WriteFile(o.out + "/model.json", kModel, std::char_traits<char>::length(kModel), &err))
+    throw CommandError(err);
+  const auto t5 = Clock::now();
+
+  // 7. The TEST stream through the device's streaming code; sweeps.
+  auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
+  if (!kws) throw CommandError(err);
+  uint64_t macs = 0;
+  for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;
+  auto test_audio = host::ReadAudioInt16(test_wav, &err);
+  if (!test_audio) throw CommandError(err);
+  std::vector<ww::TruthEvent> truth;
+  if (!ww::LoadTruth(data::StreamSidecarPath(test_wav, ".csv"), &truth, &err)) throw CommandError(err);
+  const uint32_t refractory_ms = 1000;
+  json sweeps = json::object(), best = json::array();
+  OperatingPoint chosen;
+  std::vector<SweepRow> printed;
+  for (uint32_t hop : {250u, 500u}) {
+    ww::StreamOptions so;
+    so.hop_ms = hop;
+    ww::Posteriors post;
+    if (!ww::RunPosteriors(kws.get(), test_audio->samples, static_cast<uint32_t>(test_audio->rate), so,
+                           &post, &err))
+      throw CommandError(test_wav + ": " + err);
+    const std::vector<int> windows = hop == 250 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
+    const auto rows = SweepStream(*kws, post, truth, windows, refractory_ms, 0.25);
+    json table = json::array();
+    for (const auto& r : rows) table.push_back(RowJson(r));
+    sweeps[std::to_string(hop) + "ms"] = table;
+    for (const auto& r : BestPerWindow(rows, o.max_frr)) {
+      best.push_back(RowJson(r));
+      printed.push_back(r);
+    }
+    if (static_cast<int>(hop) == o.hop_ms) chosen = ChooseOperatingPoint(rows, o.max_frr);
+  }
+  const auto t6 = Clock::now();
+
+  size_t float_params = 0;
+  for (const auto& l : model->layers())
+    for (const auto& prm : l->params()) float_params += prm.value.size();
+  json j;
+  j["example"] = "wakeword";
+  j["seed"] = o.seed;
+  j["data"] = {{"dir", dir}, {"generated", generated}, {"train_clips", tr.clips.size()},
+               {"shifted_copies", o.shifts}, {"val_clips", va.clips.size()}, {"test_clips", te.clips.size()},
+               {"talk_stream", talk_wav}, {"talk_generated", talk_made}, {"talk_minutes", o.talk_minutes},
+               {"talk_keywords", talk_keywords}, {"talk_negatives", n_neg}, {"talk_keyword_windows", talk_positives},
+               {"test_stream", test_wav}, {"test_generated", test_made}, {"test_keywords", truth.size()}};
+  j["front_end"] = {{"feature", "mfcc"}, {"path", "fixed"}, {"frames", frames}, {"features", mdsp::NumFeatures(c)}};
+  j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
+                   {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
+  j["labels"] = labels;
+  j["clip_accuracy"] = {{"float", float_report.accuracy}, {"int8", int8_report.accuracy}};
+  j["int8_report"] = int8_report.ToJson();
+  j["int8_confusion"] = Confusion(te.labels, int8_pred, static_cast<int>(labels.size()));
+  j["macs"] = macs;
+  j["tflite_bytes"] = q.tflite.size();
+  j["arena_bytes"] = q.arena_bytes;
+  j["float_params"] = float_params;
+  j["refractory_ms"] = refractory_ms;
+  j["max_frr"] = o.max_frr;
+  j["best_per_window"] = best;
+  j["operating_point"] = chosen.found ? RowJson(chosen.row) : json(nullptr);
+  j["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
+               {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
+  j["sweep"] = sweeps;
+  j["threads"] = o.threads;
+  j["seconds"] = {{"data", Seconds(t0, t1)}, {"features", Seconds(t1, t2)}, {"train", Seconds(t2, t3)},
+                  {"mining", Seconds(t3, t4)}, {"quantize", Seconds(t4, t5)}, {"stream_eval", Seconds(t5, t6)},
+                  {"total", Seconds(t0, Clock::now())}};
+  const std::string text = j.dump(2) + "\n";
+  if (!host::WriteFile(o.out + "/report.json", text.data(), text.size(), &err)) throw CommandError(err);
+
+  if (o.json) {
+    json small = j;
+    small.erase("sweep");
+    std::cout << small.dump() << "\n";
+    return;
+  }
+  std::printf("mote demo wakeword: seed %llu, %d thread(s)\n", static_cast<unsigned long long>(o.seed), o.threads);
+  std::printf("training       %d examples: %zu clips x%d, %zu talk negatives, %d talk keywords, mined %zu\n",
+              x_train.shape[0], tr.clips.size(), 1 + o.shifts, n_neg, talk_positives,
+              static_cast<size_t>(x_train.shape[0]) - train_labels.size() - n_neg - talk_positives);
+  std::printf("clip accuracy  float %.2f %%, int8 %.2f %% (test speakers, %zu clips)\n",
+              100 * float_report.accuracy, 100 * int8_report.accuracy, te.clips.size());
+  std::printf("model          %llu MACs, %zu bytes, arena %zu bytes, %zu parameters\n",
+              static_cast<unsigned long long>(macs), q.tflite.size(), q.arena_bytes, float_params);
+  std::printf("test stream    %s: %zu keywords, %.3f h without keywords\n", test_wav.c_str(), truth.size(),
+              printed.empty() ? 0.0 : printed[0].score.non_keyword_hours);
+  std::printf("best FA/h at FRR <= %.0f %% per hop and window K (refractory %u ms):\n", 100 * o.max_frr, refractory_ms);
+  for (const auto& r : printed)
+    std::printf("  hop %3u ms  K %d  threshold %.3f (%3d units)  FA/h %7.2f (%d)  FRR %5.2f %% (%d)\n", r.hop_ms,
+                r.window, r.threshold, r.units, r.score.fa_per_hour, r.score.false_accepts, 100 * r.score.frr,
+                r.score.false_rejects);
+  if (chosen.found)
+    std::printf("operating point hop %u ms, K %d, threshold %d units: %.2f FA/h at %.2f %% FRR (goal 1 FA/h: %s)\n",
+                chosen.row.hop_ms, chosen.row.window, chosen.row.units, chosen.row.score.fa_per_hour,
+                100 * chosen.row.score.frr, j["goal"]["met"].get<bool>() ? "met" : "not met");
+  else
+    std::printf("operating point: no threshold reaches FRR <= %.0f %% at hop %d ms\n", 100 * o.max_frr, o.hop_ms);
+  const auto& s = j["seconds"];
+  std::printf("wall time      data %.1f s, features %.1f s, train %.1f s, mining %.1f s, quantize %.1f s, "
+              "stream %.1f s, total %.1f s\n",
+              s["data"].get<double>(), s["features"].get<double>(), s["train"].get<double>(),
+              s["mining"].get<double>(), s["quantize"].get<double>(), s["stream_eval"].get<double>(),
+              s["total"].get<double>());
+  std::printf("wrote %s/{wakeword_int8.tflite, wakeword_float.bin, model.json, report.json}\n", o.out.c_str());
+}
+
+}  // namespace mote::cli

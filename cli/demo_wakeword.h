@@ -1,0 +1,43 @@
+// `mote demo wakeword`: the wake-word model pipeline end to end
+// (cli/demo_wakeword.cc), reached through `mote demo` (cli/demo.cc parses the
+// options). Sweep and operating point: cli/wakeword_sweep.h.
+#ifndef MOTE_CLI_DEMO_WAKEWORD_H_
+#define MOTE_CLI_DEMO_WAKEWORD_H_
+
+#include <cstdint>
+#include <string>
+
+namespace mote::cli {
+
+struct WakewordDemoOptions {
+  std::string out = "wakeword_demo";
+  std::string data;            // a synth-kws directory; empty: generate OUT/data
+  int per_class = 400;         // clips per label when generating
+  uint64_t seed = 1;           // data, talk stream, weights
+  int epochs = 0;              // 0: the recipe's epochs
+  int shifts = 2;              // time-shifted copies of every training clip
+  double talk_minutes = 180;   // TRAIN-speaker background stream (negatives, mining)
+  int talk_keywords = 0;       // keywords in it (0: 4 per minute)
+  int negatives = 20000;       // talk windows added to _unknown_ before mining
+  int mine_rounds = 3;         // hard-negative mining rounds
+  int mine_epochs = 8;         // fine-tuning epochs per round
+  int mine_max = 6000;         // hard negatives added per round (the highest scores)
+  float mine_threshold = 0.2f; // a talk window is hard when a keyword's probability >= this
+  std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav
+  double stream_minutes = 65;  // when generating
+  int stream_keywords = 240;
+  int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
+  double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this
+  int threads = 2;
+  bool json = false;
+  bool quiet = false;
+};
+
+void DemoWakeword(const WakewordDemoOptions& o);
+
+// The DS-CNN recipe of the wake-word model (49 x 10 MFCC in, 12 classes out).
+const char* WakewordModelJson();
+
+}  // namespace mote::cli
+
+#endif  // MOTE_CLI_DEMO_WAKEWORD_H_
