@@ -10,6 +10,8 @@ of 1 s of test audio (bench/frontend_stages_fw.cc). Prints JSON:
              spectrum + filterbank, log, dct)
   push_1s    FrontEnd::PushSamples for the whole second (everything, 49 frames)
   other      push_1s minus the stages (output rounding, ring, history moves)
+  stage_checksum, feature_checksum   of the stage outputs and of the 49x10
+             int16 features: a bit-exact optimization leaves both unchanged
 """
 import argparse
 import json
@@ -52,6 +54,9 @@ def main():
         stages[name] = {"total": t, "per_frame": round(t / frames)}
     out = {"board": "mps2-an386 (Cortex-M4F)", "opt": args.opt, "frames": frames, "stages": stages,
            "push_1s": total[0], "other": total[0] - sum(s["total"] for s in stages.values())}
+    for key in ("stage_checksum", "feature_checksum"):  # equal before/after a bit-exact change
+        found = re.search(key + r"=(-?\d+)", text)
+        out[key] = int(found.group(1)) if found else None
     print(json.dumps(out, indent=1))
 
 

@@ -106,8 +106,14 @@ int main() {
   MoteMarkBegin();
   for (int i = 0; i < 16000; i += 320) frames += fe.PushSamples(g_pcm + i, 320);
   MoteMarkEnd();
+  int16_t out[49 * 10];
+  fe.CopyFrames(out);
+  int32_t feature_checksum = 0;
+  for (int16_t v : out) feature_checksum = feature_checksum * 31 + v;
   MoteWrite("frames=");
   MoteWriteI(frames);
+  MoteWrite(" feature_checksum=");
+  MoteWriteI(feature_checksum);
   MoteWrite(" stage_checksum=");
   MoteWriteI(static_cast<int32_t>(checksum));
   MoteWrite("\n");
