@@ -7,8 +7,32 @@ namespace {
 
 constexpr float kQ30ToFloat = 1.0f / 1073741824.0f;
 
+// Thumb-2 cores have RBIT (Armv7-M, Armv8-M Mainline): the bit-reversed
+// index in one instruction instead of the carry loop below.
+#if defined(__GNUC__) && defined(__thumb2__) &&                                             \
+    (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__) || \
+     defined(__ARM_ARCH_8_1M_MAIN__))
+#define MOTE_DSP_RBIT 1
+#else
+#define MOTE_DSP_RBIT 0
+#endif
+
 template <typename T>
 void BitReverse(T* z, int m) {  // z: m complex values, interleaved
+#if MOTE_DSP_RBIT
+  int bits = 0;
+  while ((1 << bits) < m) ++bits;
+  for (uint32_t i = 1; i < static_cast<uint32_t>(m); ++i) {
+    uint32_t j;
+    __asm__("rbit %0, %1" : "=r"(j) : "r"(i));
+    j >>= 32 - bits;  // m >= 16: bits >= 4
+    if (i < j) {
+      T t = z[2 * i]; z[2 * i] = z[2 * j]; z[2 * j] = t;
+      t = z[2 * i + 1]; z[2 * i + 1] = z[2 * j + 1]; z[2 * j + 1] = t;
+    }
+  }
+  return;
+#endif
   for (int i = 1, j = 0; i < m; ++i) {
     int bit = m >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
