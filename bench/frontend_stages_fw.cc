@@ -15,6 +15,7 @@
 #include "micro/dsp/dct.h"
 #include "micro/dsp/dsp_math.h"
 #include "micro/dsp/fft.h"
+#include "micro/dsp/filters.h"
 #include "micro/dsp/frontend.h"
 #include "micro/dsp/mel.h"
 #include "micro/dsp/window.h"
@@ -78,7 +79,7 @@ int main() {
     if (s > 0) {
       for (int i = 0; i < kWin; ++i) g_buf[i] *= (1 << s);
     } else if (s < 0) {
-      for (int i = 0; i < kWin; ++i) g_buf[i] >>= -s;
+      for (int i = 0; i < kWin; ++i) g_buf[i] = static_cast<int32_t>(dsp::RoundShift(g_buf[i], -s));
     }
     for (int i = kWin; i < kN; ++i) g_buf[i] = 0;
     MoteMarkNode();  // window
