@@ -146,9 +146,19 @@ int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
   if (shift < 0) shift = 0;
   for (int m = 0; m < bands; ++m) {
     uint64_t a = 0;
-    for (int i = 0; i < count[m]; ++i)
-      a += (PowerBinS32(packed, fft_size, start[m] + i) >> shift) * static_cast<uint64_t>(w[i]);
-    w += count[m];
+    const int k0 = start[m], cnt = count[m];
+    if (k0 >= 1 && k0 + cnt <= fft_size / 2) {  // no DC / Nyquist bin: |X|^2 = re^2 + im^2
+      const int32_t* x = packed + 2 * k0;
+      for (int i = 0; i < cnt; ++i, x += 2) {
+        const uint64_t p = static_cast<uint64_t>(static_cast<int64_t>(x[0]) * x[0]) +
+                           static_cast<uint64_t>(static_cast<int64_t>(x[1]) * x[1]);
+        a += (p >> shift) * static_cast<uint64_t>(w[i]);
+      }
+    } else {
+      for (int i = 0; i < cnt; ++i)
+        a += (PowerBinS32(packed, fft_size, k0 + i) >> shift) * static_cast<uint64_t>(w[i]);
+    }
+    w += cnt;
     acc[m] = a;
   }
   return shift;
