@@ -31,8 +31,7 @@ void BitReverse(T* z, int m) {  // z: m complex values, interleaved
       t = z[2 * i + 1]; z[2 * i + 1] = z[2 * j + 1]; z[2 * j + 1] = t;
     }
   }
-  return;
-#endif
+#else
   for (int i = 1, j = 0; i < m; ++i) {
     int bit = m >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -42,6 +41,7 @@ void BitReverse(T* z, int m) {  // z: m complex values, interleaved
       t = z[2 * i + 1]; z[2 * i + 1] = z[2 * j + 1]; z[2 * j + 1] = t;
     }
   }
+#endif
 }
 
 // Stages of length 2 and 4 in one pass: their twiddles are 1 and -i, so no
