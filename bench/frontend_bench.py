@@ -61,10 +61,10 @@ def code_size(tmp):
     return res
 
 
-def build_image(tmp, opt):
+def build_image(tmp, opt, main_src="bench/frontend_fw_main.cc"):
     elf = os.path.join(tmp, f"frontend_{opt}.elf")
     srcs = DSP + [os.path.join(ROOT, "micro/status.cc"), os.path.join(ROOT, "micro/safety/crc32.cc"),
-                  os.path.join(ROOT, "bench/frontend_fw_main.cc")] + \
+                  os.path.join(ROOT, main_src)] + \
         [os.path.join(ROOT, "firmware", f) for f in ("startup.cc", "semihost.cc", "report.cc")]
     objs = []
     for s in srcs:

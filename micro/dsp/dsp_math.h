@@ -107,11 +107,19 @@ constexpr double SqrtD(double x) {
 float LogF(float x);
 
 // floor(log2(x)) + 1 (0 for x == 0).
+// One CLZ instruction per word where the compiler has the builtin (every
+// Armv7-M / Armv8-M core has CLZ; the bit loop cost ~100 instructions).
 inline int BitLength64(uint64_t x) {
+#if defined(__GNUC__)
+  const uint32_t hi = static_cast<uint32_t>(x >> 32), lo = static_cast<uint32_t>(x);
+  if (hi != 0) return 64 - __builtin_clz(hi);
+  return lo != 0 ? 32 - __builtin_clz(lo) : 0;
+#else
   int n = 0;
   while (x >= (uint64_t{1} << 32)) { x >>= 32; n += 32; }
   while (x != 0) { x >>= 1; ++n; }
   return n;
+#endif
 }
 
 // log2(x) in Q16 for x >= 1 (65-entry table + linear interpolation).

@@ -57,6 +57,19 @@ TEST(DspMathTest, TwiddlesWithinOneLsb) {
   }
 }
 
+// The CLZ form against the definition (smallest n with x < 2^n) at every
+// power of two and its neighbours.
+TEST(DspMathTest, BitLengthAtEveryPowerOfTwo) {
+  for (int k = 0; k < 64; ++k) {
+    const uint64_t p = uint64_t{1} << k;
+    EXPECT_EQ(BitLength64(p), k + 1);
+    EXPECT_EQ(BitLength64(p - 1), k);
+    if (k < 63) EXPECT_EQ(BitLength64(p + 1), k == 0 ? 2 : k + 1);
+    EXPECT_EQ(BitLength64(p | (p - 1)), k + 1);
+  }
+  EXPECT_EQ(BitLength64(~uint64_t{0}), 64);
+}
+
 TEST(DspMathTest, BitLengthAndFinite) {
   EXPECT_EQ(BitLength64(0), 0);
   EXPECT_EQ(BitLength64(1), 1);

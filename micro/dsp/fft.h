@@ -34,7 +34,7 @@ inline int FftInputBits(int n) { return n > 0 ? 29 : 0; }
 // equal packed (in place).
 void PowerSpectrumF32(const float* packed, int n, float* power);
 MOTE_DSP_INLINE uint64_t PowerBinS32(const int32_t* packed, int n, int k) {
-  int64_t re, im = 0;
+  int32_t re, im = 0;  // int32 operands: one 32x32->64 multiply each (SMULL)
   if (k == 0) {
     re = packed[0];
   } else if (k == n / 2) {
@@ -43,7 +43,8 @@ MOTE_DSP_INLINE uint64_t PowerBinS32(const int32_t* packed, int n, int k) {
     re = packed[2 * k];
     im = packed[2 * k + 1];
   }
-  return static_cast<uint64_t>(re * re) + static_cast<uint64_t>(im * im);
+  return static_cast<uint64_t>(static_cast<int64_t>(re) * re) +
+         static_cast<uint64_t>(static_cast<int64_t>(im) * im);
 }
 
 }  // namespace mote::micro::dsp

@@ -258,11 +258,17 @@ void FrontEnd::FrameS16() {
   int32_t* b = fft_s_;
   int32_t prev = prev_s_;
   uint32_t peak = 0;
-  for (int i = 0; i < window_; ++i) {
-    const int32_t x = hist_s_[i];
-    const int32_t v = x * 32768 - pre_s_ * prev;  // Q15, |v| < 2^31
+  // Locals: the int32 stores to b[] could alias the members, which the
+  // compiler would otherwise reload every sample.
+  const int16_t* hist = hist_s_;
+  const int16_t* win = win_s_;
+  const int32_t pre = pre_s_;
+  const int length = window_;
+  for (int i = 0; i < length; ++i) {
+    const int32_t x = hist[i];
+    const int32_t v = x * 32768 - pre * prev;  // Q15, |v| < 2^31
     prev = x;
-    const int32_t w = static_cast<int32_t>((static_cast<int64_t>(v) * win_s_[i] + (1 << 14)) >> 15);
+    const int32_t w = static_cast<int32_t>((static_cast<int64_t>(v) * win[i] + (1 << 14)) >> 15);
     b[i] = w;
     const uint32_t a = w < 0 ? 0u - static_cast<uint32_t>(w) : static_cast<uint32_t>(w);
     if (a > peak) peak = a;

@@ -135,8 +135,14 @@ int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
     if (count[m] > max_count) max_count = count[m];
   }
   uint64_t peak = 0;
-  for (int k = lo; k <= hi; ++k) {
-    const uint64_t p = PowerBinS32(packed, fft_size, k);
+  const int half = fft_size / 2;
+  const int in_lo = lo >= 1 ? lo : 1, in_hi = hi <= half - 1 ? hi : half - 1;
+  if (lo <= 0) peak = PowerBinS32(packed, fft_size, 0);  // DC, if in range
+  if (hi >= half && PowerBinS32(packed, fft_size, half) > peak) peak = PowerBinS32(packed, fft_size, half);
+  for (int k = in_lo; k <= in_hi; ++k) {  // the others: re^2 + im^2
+    const int32_t re = packed[2 * k], im = packed[2 * k + 1];
+    const uint64_t p = static_cast<uint64_t>(static_cast<int64_t>(re) * re) +
+                       static_cast<uint64_t>(static_cast<int64_t>(im) * im);
     if (p > peak) peak = p;
   }
   const int16_t* w = weights_q15;
@@ -146,9 +152,19 @@ int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
   if (shift < 0) shift = 0;
   for (int m = 0; m < bands; ++m) {
     uint64_t a = 0;
-    for (int i = 0; i < count[m]; ++i)
-      a += (PowerBinS32(packed, fft_size, start[m] + i) >> shift) * static_cast<uint64_t>(w[i]);
-    w += count[m];
+    const int k0 = start[m], cnt = count[m];
+    if (k0 >= 1 && k0 + cnt <= fft_size / 2) {  // no DC / Nyquist bin: |X|^2 = re^2 + im^2
+      const int32_t* x = packed + 2 * k0;
+      for (int i = 0; i < cnt; ++i, x += 2) {
+        const uint64_t p = static_cast<uint64_t>(static_cast<int64_t>(x[0]) * x[0]) +
+                           static_cast<uint64_t>(static_cast<int64_t>(x[1]) * x[1]);
+        a += (p >> shift) * static_cast<uint64_t>(w[i]);
+      }
+    } else {
+      for (int i = 0; i < cnt; ++i)
+        a += (PowerBinS32(packed, fft_size, k0 + i) >> shift) * static_cast<uint64_t>(w[i]);
+    }
+    w += cnt;
     acc[m] = a;
   }
   return shift;

@@ -48,6 +48,44 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
+// The same result as MultiplyByQuantizedMultiplier for EVERY operand, with
+// one 64-bit multiply-accumulate and one 32-bit shift (SMLAL + ASR on
+// Cortex-M) instead of two separately rounded steps (11 instructions on M4
+// for a right shift; int8 conv outputs cost ~9 instructions less each). Used by ChannelQuant::Apply; quant_test.cc compares it
+// with the two-step form on edge and millions of random operands.
+//
+// Why it is exact. For shift >= 0 there is one rounding (the right shift is
+// 0): the doubling high multiply itself, floor((P + 2^30) / 2^31) with
+// P = (x << shift) * m. For e = -shift >= 1 the two-step form is
+//   h = floor((P + 2^30) / 2^31),
+//   y = floor((h + 2^(e-1) - [h < 0]) / 2^e)    (ties away from zero),
+// and since floor(floor(a / 2^31) + c) / 2^e) = floor((a + c 2^31) / 2^(31+e))
+// for integer c,
+//   y = floor((P + 2^30 + (2^(e-1) - [h < 0]) 2^31) / 2^(31+e)).
+// [h < 0] is replaced by n = [x, m of opposite signs]: n = 0 with h < 0 is
+// impossible (h < 0 needs P < -2^30); n = 1 with h >= 0 means
+// -2^30 <= P <= 0, so h = 0 and both constants give y = 0. The saturating
+// case x = m = INT32_MIN (h = 2^31 - 1 in the two-step form, 2^31 here) gives
+// the same y for every e >= 1; for e = 0 it is returned explicitly.
+// |P| <= 2^62 and the constant is < 2^62, so the int64 sum never overflows.
+// REQUIRES: -31 <= shift <= 31.
+inline int32_t MultiplyByQuantizedMultiplierFast(int32_t x, int32_t multiplier, int shift) {
+  if (shift >= 0) {
+    const int32_t a = static_cast<int32_t>(static_cast<uint32_t>(x) << shift);
+    if (a == INT32_MIN && multiplier == INT32_MIN) return INT32_MAX;
+    const int64_t v = static_cast<int64_t>(a) * multiplier + (int64_t{1} << 30);
+    return static_cast<int32_t>(v >> 31);  // |v| < 2^62: the quotient fits
+  }
+  const int e = -shift;
+  // 2^(e-1) - n: n from the sign bit of x ^ m (0 or -1 after the shift).
+  const int32_t r = static_cast<int32_t>(uint32_t{1} << (e - 1)) + ((x ^ multiplier) >> 31);
+  // r 2^31 + 2^30 as two words (0 <= r <= 2^30: no carry between them).
+  const uint64_t c = (static_cast<uint64_t>(static_cast<uint32_t>(r >> 1)) << 32) |
+                     ((static_cast<uint32_t>(r) << 31) | 0x40000000u);
+  const int64_t v = static_cast<int64_t>(x) * multiplier + static_cast<int64_t>(c);
+  return static_cast<int32_t>(v >> 32) >> (e - 1);  // = v >> (31 + e): 31 + e >= 32
+}
+
 // TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (16x8
 // kernels with int64 bias): the Q31 multiplier is first rounded to Q15, then
 // x * m15 is rounded once, half up, by 2^(15 - shift). The result is
@@ -70,8 +108,8 @@ struct ChannelQuant {
   int32_t mult = 0;
   int32_t shift = 0;
   int32_t Apply(int32_t acc, int channel) const {
-    if (channel_mult == nullptr) return MultiplyByQuantizedMultiplier(acc, mult, shift);
-    return MultiplyByQuantizedMultiplier(acc, channel_mult[channel], channel_shift[channel]);
+    if (channel_mult == nullptr) return MultiplyByQuantizedMultiplierFast(acc, mult, shift);
+    return MultiplyByQuantizedMultiplierFast(acc, channel_mult[channel], channel_shift[channel]);
   }
   int32_t Apply64(int64_t acc, int channel) const {
     if (channel_mult == nullptr) return MultiplyByQuantizedMultiplier64(acc, mult, shift);
