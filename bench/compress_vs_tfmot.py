@@ -237,9 +237,17 @@ def mote_run(task, data, a, tmp, seed):
                                      p("qat.tflite")] + test, check=True, capture_output=True,
                                     text=True).stdout)
     qat_s = time.perf_counter() - t0
-    return dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
-                ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
-                qat_s=qat_s)
+    r = dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
+             ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
+             qat_s=qat_s)
+    # --qat-bn-compare: the same float model fine-tuned with the other BatchNorm mode.
+    if a.qat_bn_compare:
+        q2 = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
+                                        p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs),
+                                        "--qat-bn", a.qat_bn_compare, "-o", p("qat2.tflite")] + test,
+                                       check=True, capture_output=True, text=True).stdout)
+        r["qat_bn_" + a.qat_bn_compare + "_acc"] = q2["int8_accuracy"]
+    return r
 
 
 def main():
@@ -254,6 +262,9 @@ def main():
                     help="float training: full: mote starts from Keras's initial weights and "
                          "Keras trains on mote's batch order; init: only the weights; none: "
                          "each tool its own draws")
+    ap.add_argument("--qat-bn-compare", choices=["batch", "frozen"], default=None,
+                    help="also fine-tune mote's float model with `--qat-bn MODE` (reported as "
+                         "qat_bn_MODE_acc, beside qat_acc with the default mode)")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,8 +279,9 @@ def main():
             m = {k: float(np.mean([r[k] for r in ms])) for k in ms[0]}
             k = {key: float(np.mean([r[key] for r in ks])) for key in ks[0]}
             for key in ("float_acc", "ptq_acc", "qat_acc"):
-                m["per_seed_" + key] = [r[key] for r in ms]
                 k["per_seed_" + key] = [r[key] for r in ks]
+            for key in [key for key in ms[0] if key.endswith("_acc")]:
+                m["per_seed_" + key] = [r[key] for r in ms]
             rows.append(dict(task=task, train_rows=len(data[0]), test_rows=len(data[2]),
                              seeds=a.seeds, pairing=a.pairing, epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,
                              mote_qat_minus_float_points=100 * (m["qat_acc"] - m["float_acc"]),

@@ -30,6 +30,7 @@ struct TrainOptions {
   bool json = false;
   bool qat = false;
   int qat_after = 0;  // float epochs before QAT
+  std::string qat_bn = "frozen";
   std::string int8_out;
 };
 
@@ -125,7 +126,9 @@ void Train(const TrainOptions& o) {
   if (o.qat) {
     // QAT: the remaining epochs with fake quantization, ranges from the data.
     const size_t n_cal = std::min<size_t>(x->shape[0], 1000);
-    auto qat = compress::QatTrainer::Create(*m, data::Rows(*x, 0, n_cal), &err);
+    auto qat = compress::QatTrainer::Create(
+        *m, data::Rows(*x, 0, n_cal), &err,
+        o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen);
     if (!qat) throw CommandError(o.model + ": cannot quantize: " + err);
     compress::QatOptions qo;
     qo.epochs = total_epochs - o.qat_after;
@@ -272,6 +275,10 @@ void AddTrain(CLI::App& app) {
   cmd->add_option("--qat-after", o->qat_after, "with --qat: train N float epochs first (default 0)")
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--int8", o->int8_out, "with --qat: also write the int8 .tflite with the QAT ranges");
+  cmd->add_option("--qat-bn", o->qat_bn,
+                  "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
+                  "statistics) or batch (keeps training on batch statistics, as TFMOT)")
+      ->check(CLI::IsMember({"frozen", "batch"}));
   cmd->callback([o] { Train(*o); });
 }
 
