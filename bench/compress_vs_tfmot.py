@@ -265,6 +265,9 @@ def main():
     ap.add_argument("--qat-bn-compare", choices=["batch", "frozen"], default=None,
                     help="also fine-tune mote's float model with `--qat-bn MODE` (reported as "
                          "qat_bn_MODE_acc, beside qat_acc with the default mode)")
+    ap.add_argument("--mote-only", action="store_true",
+                    help="skip Keras/TFMOT training (compare mote's own options, e.g. with "
+                         "--qat-bn-compare; --pairing still takes Keras's initial weights)")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -274,14 +277,20 @@ def main():
             for seed in range(1, a.seeds + 1):
                 ms.append(mote_run(task, data, a, tmp, seed))
                 print(task, seed, "mote", json.dumps(ms[-1]), file=sys.stderr, flush=True)
+                if a.mote_only:
+                    continue
                 ks.append(keras_run(task, data, a, seed))
                 print(task, seed, "keras", json.dumps(ks[-1]), file=sys.stderr, flush=True)
             m = {k: float(np.mean([r[k] for r in ms])) for k in ms[0]}
+            for key in [key for key in ms[0] if key.endswith("_acc")]:
+                m["per_seed_" + key] = [r[key] for r in ms]
+            if a.mote_only:
+                rows.append(dict(task=task, seeds=a.seeds, pairing=a.pairing, epochs=a.epochs,
+                                 qat_epochs=a.qat_epochs, mote=m))
+                continue
             k = {key: float(np.mean([r[key] for r in ks])) for key in ks[0]}
             for key in ("float_acc", "ptq_acc", "qat_acc"):
                 k["per_seed_" + key] = [r[key] for r in ks]
-            for key in [key for key in ms[0] if key.endswith("_acc")]:
-                m["per_seed_" + key] = [r[key] for r in ms]
             rows.append(dict(task=task, train_rows=len(data[0]), test_rows=len(data[2]),
                              seeds=a.seeds, pairing=a.pairing, epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,
                              mote_qat_minus_float_points=100 * (m["qat_acc"] - m["float_acc"]),
