@@ -73,6 +73,7 @@ void Quantize(const QuantizeOptions& o) {
   const auto bits = s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8;
   if (o.qat && s16) throw CommandError("--qat trains for int8 activations; drop --activations int16");
   if (!o.html.empty() && o.report.empty()) throw CommandError("--html needs --report (the JSON report)");
+  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
   // Test set: float accuracy before any fine-tuning, int8 accuracy after the export.
   std::optional<train::Tensor> tx, ty;
   double float_acc = -1, int8_acc = -1;

@@ -111,6 +111,7 @@ void Train(const TrainOptions& o) {
       std::fprintf(tty ? stderr : stdout, " val_loss %.4f val_acc %.4f", e.val_loss, e.val_accuracy);
     std::fprintf(tty ? stderr : stdout, " lr %.2g%s", e.lr, tty ? "" : "\n");
   };
+  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
   if (!o.qat && (!o.int8_out.empty() || o.qat_after > 0))
     throw CommandError("--int8 and --qat-after need --qat (for post-training quantization use "
                        "`mote quantize`)");
