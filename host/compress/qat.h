@@ -7,9 +7,10 @@
 //     the folded kernel w * gamma / sqrt(var + eps) and bias
 //     (b - mean) * gamma / sqrt(var + eps) + beta, exactly as the exporter
 //     folds it (by default BN statistics are frozen at their moving averages
-//     during QAT and gamma and beta train through the fold; QatBatchNorm::
-//     kBatch keeps BN training on batch statistics instead, as TFMOT). The folded kernel is
-//     rounded to symmetric int8 [-127, 127] (per output channel for
+//     during QAT and gamma and beta train through the fold; with
+//     QatBatchNorm::kBatch a Conv's BN trains on batch statistics instead,
+//     as TFMOT, see below). The folded kernel is rounded to symmetric int8
+//     [-127, 127] (per output channel for
 //     Conv1D/Conv2D/DepthwiseConv2D, per tensor for Dense, as the exporter);
 //   - activations: the model input, each Conv/Dense[+BN][+ReLU] output and
 //     each standalone ReLU output are rounded to asymmetric int8 with a range

@@ -225,7 +225,9 @@ TEST(Qat, BatchNormOnBatchStatistics) {
       const float s = (hi - lo) / 255;
       return std::make_pair(s, std::round(-128 - lo / s));
     };
-    auto fq = [](float v, float s, float z) { return (std::clamp(std::round(v / s) + z, -128.0f, 127.0f) - z) * s; };
+    auto fq = [](float v, float s, float z) {
+      return (std::clamp(std::round(v / s) + z, -128.0f, 127.0f) - z) * s;
+    };
     const float inv = 1.0f / std::sqrt(var + eps);
     const auto [si, zi] = asym(-1.0f, 1.0f);
     const auto [so, zo] = asym((-w - mean) * g * inv + beta, (w - mean) * g * inv + beta);
@@ -239,8 +241,9 @@ TEST(Qat, BatchNormOnBatchStatistics) {
       want += d * d / 4;
     }
     EXPECT_NEAR(loss, want, 1e-5);
-    EXPECT_NEAR(layers[1]->FindParam("moving_mean")->value[0], mean * momentum + mb * (1 - momentum), 1e-6);
-    EXPECT_NEAR(layers[1]->FindParam("moving_variance")->value[0], var * momentum + vb * (1 - momentum), 1e-6);
+    const auto& moved = *layers[1];
+    EXPECT_NEAR(moved.FindParam("moving_mean")->value[0], mean * momentum + mb * (1 - momentum), 1e-6);
+    EXPECT_NEAR(moved.FindParam("moving_variance")->value[0], var * momentum + vb * (1 - momentum), 1e-6);
     EXPECT_EQ(layers[0]->params()[0].value[0], w);
   }
   EXPECT_GT(std::fabs(dw[0]), 1e-2) << "frozen statistics: the kernel scale matters";
