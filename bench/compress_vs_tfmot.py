@@ -4,7 +4,7 @@
 on the same data and architecture, in one run, JSON out.
 
   bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5] [--seeds 3]
-                            [--pairing full|init|none]
+                            [--pairing full|init|none] [--qat-bn-compare batch|frozen] [--mote-only]
 
 Tasks:
   digits   scikit-learn's 8x8 digits (1,797 images, pixels / 16), split
