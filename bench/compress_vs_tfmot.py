@@ -4,7 +4,7 @@
 on the same data and architecture, in one run, JSON out.
 
   bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5] [--seeds 3]
-                            [--pairing full|init|none]
+                            [--pairing full|init|none] [--qat-bn-compare batch|frozen] [--mote-only]
 
 Tasks:
   digits   scikit-learn's 8x8 digits (1,797 images, pixels / 16), split
@@ -237,9 +237,17 @@ def mote_run(task, data, a, tmp, seed):
                                      p("qat.tflite")] + test, check=True, capture_output=True,
                                     text=True).stdout)
     qat_s = time.perf_counter() - t0
-    return dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
-                ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
-                qat_s=qat_s)
+    r = dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
+             ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
+             qat_s=qat_s)
+    # --qat-bn-compare: the same float model fine-tuned with the other BatchNorm mode.
+    if a.qat_bn_compare:
+        q2 = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
+                                        p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs),
+                                        "--qat-bn", a.qat_bn_compare, "-o", p("qat2.tflite")] + test,
+                                       check=True, capture_output=True, text=True).stdout)
+        r["qat_bn_" + a.qat_bn_compare + "_acc"] = q2["int8_accuracy"]
+    return r
 
 
 def main():
@@ -254,6 +262,12 @@ def main():
                     help="float training: full: mote starts from Keras's initial weights and "
                          "Keras trains on mote's batch order; init: only the weights; none: "
                          "each tool its own draws")
+    ap.add_argument("--qat-bn-compare", choices=["batch", "frozen"], default=None,
+                    help="also fine-tune mote's float model with `--qat-bn MODE` (reported as "
+                         "qat_bn_MODE_acc, beside qat_acc with the default mode)")
+    ap.add_argument("--mote-only", action="store_true",
+                    help="skip Keras/TFMOT training (compare mote's own options, e.g. with "
+                         "--qat-bn-compare; --pairing still takes Keras's initial weights)")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -263,12 +277,19 @@ def main():
             for seed in range(1, a.seeds + 1):
                 ms.append(mote_run(task, data, a, tmp, seed))
                 print(task, seed, "mote", json.dumps(ms[-1]), file=sys.stderr, flush=True)
+                if a.mote_only:
+                    continue
                 ks.append(keras_run(task, data, a, seed))
                 print(task, seed, "keras", json.dumps(ks[-1]), file=sys.stderr, flush=True)
             m = {k: float(np.mean([r[k] for r in ms])) for k in ms[0]}
+            for key in [key for key in ms[0] if key.endswith("_acc")]:
+                m["per_seed_" + key] = [r[key] for r in ms]
+            if a.mote_only:
+                rows.append(dict(task=task, seeds=a.seeds, pairing=a.pairing, epochs=a.epochs,
+                                 qat_epochs=a.qat_epochs, mote=m))
+                continue
             k = {key: float(np.mean([r[key] for r in ks])) for key in ks[0]}
             for key in ("float_acc", "ptq_acc", "qat_acc"):
-                m["per_seed_" + key] = [r[key] for r in ms]
                 k["per_seed_" + key] = [r[key] for r in ks]
             rows.append(dict(task=task, train_rows=len(data[0]), test_rows=len(data[2]),
                              seeds=a.seeds, pairing=a.pairing, epochs=a.epochs, qat_epochs=a.qat_epochs, mote=m, keras_tfmot=k,

@@ -28,6 +28,7 @@ struct QuantizeOptions {
   bool json = false;
   int epochs = 3, batch_size = 32;
   float lr = 1e-4f;
+  std::string qat_bn = "frozen";
 };
 
 std::optional<compress::QuantizedModel> FineTune(const QuantizeOptions& o, train::Sequential& m,
@@ -42,7 +43,8 @@ std::optional<compress::QuantizedModel> FineTune(const QuantizeOptions& o, train
   if (m.loss() != train::Loss::kSparseCategoricalCrossentropy && y->shape.size() == 1)
     y->shape = {y->shape[0], 1};
   if (!train::CheckData(m, x, *y, &err)) throw CommandError(o.data + " / " + o.labels + ": " + err);
-  auto qat = compress::QatTrainer::Create(m, rep, &err);
+  auto qat = compress::QatTrainer::Create(
+      m, rep, &err, o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen);
   if (!qat) throw CommandError(o.weights + ": " + err);
   compress::QatOptions qo;
   qo.epochs = o.epochs;
@@ -71,6 +73,7 @@ void Quantize(const QuantizeOptions& o) {
   const auto bits = s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8;
   if (o.qat && s16) throw CommandError("--qat trains for int8 activations; drop --activations int16");
   if (!o.html.empty() && o.report.empty()) throw CommandError("--html needs --report (the JSON report)");
+  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
   // Test set: float accuracy before any fine-tuning, int8 accuracy after the export.
   std::optional<train::Tensor> tx, ty;
   double float_acc = -1, int8_acc = -1;
@@ -177,6 +180,10 @@ void AddQuantize(CLI::App& app) {
   cmd->add_option("--lr", o->lr, "with --qat: Adam learning rate (default 1e-4)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--save-weights", o->save_weights, "with --qat: write the fine-tuned float weights");
+  cmd->add_option("--qat-bn", o->qat_bn,
+                  "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
+                  "statistics) or batch (keeps training on batch statistics, as TFMOT)")
+      ->check(CLI::IsMember({"frozen", "batch"}));
   cmd->add_option("--report", o->report, "write the per-layer quantization report (JSON)");
   cmd->add_option("--html", o->html, "with --report: also a self-contained HTML page");
   cmd->add_option("--test", o->test, "test inputs: print float and int8 accuracy (int8 run by mote's runtime)");

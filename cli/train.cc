@@ -30,6 +30,7 @@ struct TrainOptions {
   bool json = false;
   bool qat = false;
   int qat_after = 0;  // float epochs before QAT
+  std::string qat_bn = "frozen";
   std::string int8_out;
 };
 
@@ -110,6 +111,7 @@ void Train(const TrainOptions& o) {
       std::fprintf(tty ? stderr : stdout, " val_loss %.4f val_acc %.4f", e.val_loss, e.val_accuracy);
     std::fprintf(tty ? stderr : stdout, " lr %.2g%s", e.lr, tty ? "" : "\n");
   };
+  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
   if (!o.qat && (!o.int8_out.empty() || o.qat_after > 0))
     throw CommandError("--int8 and --qat-after need --qat (for post-training quantization use "
                        "`mote quantize`)");
@@ -125,7 +127,9 @@ void Train(const TrainOptions& o) {
   if (o.qat) {
     // QAT: the remaining epochs with fake quantization, ranges from the data.
     const size_t n_cal = std::min<size_t>(x->shape[0], 1000);
-    auto qat = compress::QatTrainer::Create(*m, data::Rows(*x, 0, n_cal), &err);
+    auto qat = compress::QatTrainer::Create(
+        *m, data::Rows(*x, 0, n_cal), &err,
+        o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen);
     if (!qat) throw CommandError(o.model + ": cannot quantize: " + err);
     compress::QatOptions qo;
     qo.epochs = total_epochs - o.qat_after;
@@ -272,6 +276,10 @@ void AddTrain(CLI::App& app) {
   cmd->add_option("--qat-after", o->qat_after, "with --qat: train N float epochs first (default 0)")
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--int8", o->int8_out, "with --qat: also write the int8 .tflite with the QAT ranges");
+  cmd->add_option("--qat-bn", o->qat_bn,
+                  "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
+                  "statistics) or batch (keeps training on batch statistics, as TFMOT)")
+      ->check(CLI::IsMember({"frozen", "batch"}));
   cmd->callback([o] { Train(*o); });
 }
 

@@ -114,7 +114,7 @@ Tensor Gather(const Tensor& x, const std::vector<size_t>& idx, size_t b, size_t 
 }  // namespace
 
 std::unique_ptr<QatTrainer> QatTrainer::Create(train::Sequential& m, const Tensor& calibration,
-                                               std::string* err) {
+                                               std::string* err, QatBatchNorm bn_mode) {
   if (calibration.shape.empty() || calibration.shape[0] < 1) {
     *err = "the calibration set is empty";
     return nullptr;
@@ -146,14 +146,25 @@ std::unique_ptr<QatTrainer> QatTrainer::Create(train::Sequential& m, const Tenso
       s.per_channel = ty != "Dense";
       const auto& ks = l.FindParam("kernel")->shape;
       s.out_ch = ty == "DepthwiseConv2D" ? ks[ks.size() - 2] * ks.back() : ks.back();
-      if (last + 1 < layers.size() && layers[last + 1]->type() == "BatchNormalization") s.bn = static_cast<int>(++last);
+      int bn_step = -1;  // kBatch: BN runs as its own layer after the conv
+      if (last + 1 < layers.size() && layers[last + 1]->type() == "BatchNormalization") {
+        ++last;
+        if (bn_mode == QatBatchNorm::kBatch && s.per_channel) bn_step = static_cast<int>(last);
+        else s.bn = static_cast<int>(last);
+      }
       const bool relu = last + 1 < layers.size() && IsRelu(*layers[last + 1]);
       if (relu) ++last;
       const int p = add_point(static_cast<int>(last) + 1);
       t->points_[p].logistic = last + 1 < layers.size() && layers[last + 1]->type() == "Sigmoid";
       cur = p;
-      if (!relu) s.point = p;
+      if (!relu && bn_step < 0) s.point = p;
       t->steps_.push_back(s);
+      if (bn_step >= 0) {
+        Step b;
+        b.layer = bn_step;
+        if (!relu) b.point = p;
+        t->steps_.push_back(b);
+      }
       if (relu) {
         Step r;
         r.layer = static_cast<int>(last);

@@ -6,9 +6,11 @@
 //   - weights: each Conv/Dense with a BatchNormalization right after it uses
 //     the folded kernel w * gamma / sqrt(var + eps) and bias
 //     (b - mean) * gamma / sqrt(var + eps) + beta, exactly as the exporter
-//     folds it (BN statistics are frozen at their moving averages during QAT;
-//     gamma and beta still train through the fold). The folded kernel is
-//     rounded to symmetric int8 [-127, 127] (per output channel for
+//     folds it (by default BN statistics are frozen at their moving averages
+//     during QAT and gamma and beta train through the fold; with
+//     QatBatchNorm::kBatch a Conv's BN trains on batch statistics instead,
+//     as TFMOT, see below). The folded kernel is rounded to symmetric int8
+//     [-127, 127] (per output channel for
 //     Conv1D/Conv2D/DepthwiseConv2D, per tensor for Dense, as the exporter);
 //   - activations: the model input, each Conv/Dense[+BN][+ReLU] output and
 //     each standalone ReLU output are rounded to asymmetric int8 with a range
@@ -49,6 +51,20 @@
 
 namespace mote::compress {
 
+// How a BatchNormalization right after a Conv/Dense behaves during QAT.
+//   kFrozen: folded into the kernel with its moving mean and variance, the
+//     folded kernel fake-quantized (the statistics do not change in QAT).
+//   kBatch (TFMOT's default 8-bit scheme for Conv2D/DepthwiseConv2D + BN):
+//     per-channel Conv layers fake-quantize their own (unfolded) kernel and
+//     BatchNormalization runs as a layer after them: batch statistics in the
+//     training forward pass, moving averages updated (momentum as in float
+//     training), gradients through the batch statistics. In inference
+//     (Predict) it uses the moving statistics, which is the exporter's fold:
+//     per-channel rounding commutes with the per-channel BN scale, so the
+//     int8 model computes the same as Predict. Dense + BN (per-tensor
+//     weights, where the two would differ) stays kFrozen.
+enum class QatBatchNorm { kFrozen, kBatch };
+
 struct QatOptions {
   int epochs = 3;
   int batch_size = 32;
@@ -65,7 +81,8 @@ class QatTrainer {
   // initialises the activation ranges from `calibration` (min/max, as PTQ).
   // Null and a message if the model cannot be quantized to int8.
   static std::unique_ptr<QatTrainer> Create(train::Sequential& m, const train::Tensor& calibration,
-                                            std::string* err);
+                                            std::string* err,
+                                            QatBatchNorm bn_mode = QatBatchNorm::kFrozen);
   ~QatTrainer();
   // QAT epochs over (x, y): the targets as for Sequential::Fit.
   // REQUIRES: x and y have the same number of rows, checked by train::CheckData.

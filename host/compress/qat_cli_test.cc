@@ -62,6 +62,8 @@ TEST(QatCli, FlagMistakesGiveOneLineErrors) {
       {"quantize " + d + ".bin --data " + d + ".npy --html x.html -o " + d + ".tflite", "--html needs --report"},
       {"train" + model + xy + " --epochs 2 --qat --qat-after 2 -o " + d + ".bin", "leaves no QAT epoch"},
       {"train" + model + xy + " --epochs 2 --int8 x.tflite -o " + d + ".bin", "need --qat"},
+      {"train" + model + xy + " --epochs 2 --qat-bn batch -o " + d + ".bin", "--qat-bn batch needs --qat"},
+      {"quantize " + d + ".bin --data " + d + ".npy --qat-bn batch -o " + d + ".tflite", "needs --qat"},
   };
   for (const auto& c : cases) {
     const Result r = Cli(c.args);

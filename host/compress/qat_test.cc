@@ -180,6 +180,76 @@ TEST(Qat, BatchNormFoldGradients) {
   EXPECT_EQ(layers[1]->FindParam("moving_mean")->value[0], mean);
 }
 
+// QatBatchNorm::kBatch: a per-channel Conv + BN trains BN on the batch
+// statistics of the conv output (computed here by hand), updates the moving
+// averages, and the kernel's gradient vanishes (the batch-normalized output
+// does not depend on the scale of a one-weight kernel), unlike kFrozen.
+TEST(Qat, BatchNormOnBatchStatistics) {
+  std::string err;
+  const nlohmann::json spec = {
+      {"input_shape", {1, 1}}, {"loss", "mse"},
+      {"layers", {{{"type", "Conv1D"}, {"filters", 1}, {"kernel_size", 1}, {"use_bias", false}},
+                  {{"type", "BatchNormalization"}}}}};
+  const float w = 0.8f, g = 1.5f, beta = 0.1f, mean = 0.2f, var = 0.5f;
+  Tensor cal({2, 1, 1});
+  cal.data = {-1.0f, 1.0f};
+  Tensor x({4, 1, 1}), y({4, 1, 1});
+  x.data = {0.9f, -0.3f, 0.05f, -1.0f};
+  y.data = {1.0f, 0.0f, -0.5f, 0.2f};
+  double dw[2] = {0, 0};
+  for (int mode = 0; mode < 2; ++mode) {
+    auto m = train::Sequential::FromJson(spec, 1, &err);
+    ASSERT_TRUE(m) << err;
+    auto& layers = m->layers();
+    layers[0]->params()[0].value = {w};
+    for (auto& p : layers[1]->params()) {
+      if (p.name == "gamma") p.value = {g};
+      if (p.name == "beta") p.value = {beta};
+      if (p.name == "moving_mean") p.value = {mean};
+      if (p.name == "moving_variance") p.value = {var};
+    }
+    const float eps = layers[1]->Config()["epsilon"].get<float>();
+    const float momentum = layers[1]->Config()["momentum"].get<float>();
+    auto qat = QatTrainer::Create(*m, cal, &err, mode == 1 ? QatBatchNorm::kBatch : QatBatchNorm::kFrozen);
+    ASSERT_TRUE(qat) << err;
+    const double loss = qat->ForwardBackward(x, y, 1.0f);
+    dw[mode] = layers[0]->params()[0].grad[0];
+    if (mode == 0) {
+      EXPECT_EQ(layers[1]->FindParam("moving_mean")->value[0], mean);
+      continue;
+    }
+    // By hand: input and output parameters from the calibration (inference,
+    // moving statistics), the conv on the rounded input, batch statistics.
+    auto asym = [](float lo, float hi) {
+      lo = std::min(lo, 0.0f), hi = std::max(hi, 0.0f);
+      const float s = (hi - lo) / 255;
+      return std::make_pair(s, std::round(-128 - lo / s));
+    };
+    auto fq = [](float v, float s, float z) {
+      return (std::clamp(std::round(v / s) + z, -128.0f, 127.0f) - z) * s;
+    };
+    const float inv = 1.0f / std::sqrt(var + eps);
+    const auto [si, zi] = asym(-1.0f, 1.0f);
+    const auto [so, zo] = asym((-w - mean) * g * inv + beta, (w - mean) * g * inv + beta);
+    double z[4], mb = 0, vb = 0;
+    for (int i = 0; i < 4; ++i) mb += (z[i] = fq(x.data[i], si, zi) * w) / 4;
+    for (int i = 0; i < 4; ++i) vb += (z[i] - mb) * (z[i] - mb) / 4;
+    double want = 0;
+    for (int i = 0; i < 4; ++i) {
+      const double out = g * (z[i] - mb) / std::sqrt(vb + eps) + beta;
+      const double d = fq(static_cast<float>(out), so, zo) - y.data[i];
+      want += d * d / 4;
+    }
+    EXPECT_NEAR(loss, want, 1e-5);
+    const auto& moved = *layers[1];
+    EXPECT_NEAR(moved.FindParam("moving_mean")->value[0], mean * momentum + mb * (1 - momentum), 1e-6);
+    EXPECT_NEAR(moved.FindParam("moving_variance")->value[0], var * momentum + vb * (1 - momentum), 1e-6);
+    EXPECT_EQ(layers[0]->params()[0].value[0], w);
+  }
+  EXPECT_GT(std::fabs(dw[0]), 1e-2) << "frozen statistics: the kernel scale matters";
+  EXPECT_LT(std::fabs(dw[1]), std::fabs(dw[0]) * 1e-2) << "batch statistics: scale-invariant";
+}
+
 Tensor RandomData(int n, train::Shape shape, uint64_t seed) {
   shape.insert(shape.begin(), n);
   Tensor t(shape);
@@ -190,7 +260,8 @@ Tensor RandomData(int n, train::Shape shape, uint64_t seed) {
 
 // The fake-quantized forward equals the int8 model's dequantized output
 // within 1 output LSB, after float training and a QAT epoch.
-void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes) {
+void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes,
+                              QatBatchNorm bn_mode = QatBatchNorm::kFrozen) {
   std::string err;
   auto m = train::Sequential::FromJson(spec, 3, &err);
   ASSERT_TRUE(m) << err;
@@ -204,11 +275,14 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes) {
   train::FitOptions f;
   f.epochs = 2;
   m->Fit(x, y, f);
-  auto qat = QatTrainer::Create(*m, x, &err);
+  auto qat = QatTrainer::Create(*m, x, &err, bn_mode);
   ASSERT_TRUE(qat) << err;
+  const std::vector<float> mean0 = m->layers()[1]->FindParam("moving_mean")->value;
   QatOptions o;
   o.epochs = 1;
   qat->Fit(x, y, o);
+  // kBatch updates the moving statistics (the export folds the new ones); kFrozen keeps them.
+  EXPECT_EQ(m->layers()[1]->FindParam("moving_mean")->value != mean0, bn_mode == QatBatchNorm::kBatch);
   auto q = qat->Export(&err);
   ASSERT_TRUE(q) << err;
   // The export uses the ranges learned in training, not a fresh calibration.
@@ -256,6 +330,33 @@ TEST(Qat, ForwardMatchesInt8ModelConv2DSoftmax) {
                    {{"type", "Flatten"}},
                    {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}},
       3);
+}
+
+const nlohmann::json kConv1DBn = {
+    {"input_shape", {16, 1}}, {"loss", "binary_crossentropy"},
+    {"layers", {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}},
+                {{"type", "BatchNormalization"}},
+                {{"type", "ReLU"}},
+                {{"type", "AveragePooling1D"}, {"pool_size", 2}},
+                {{"type", "Flatten"}},
+                {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}};
+
+TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv1D) {
+  ExpectForwardMatchesInt8(kConv1DBn, 1, QatBatchNorm::kBatch);
+}
+
+// (Without the ReLU/pool, Conv2D+BN -> Flatten -> Dense softmax, some outputs
+// differ by 2 LSB in both BN modes: 1 LSB of a logit moves the softmax more.)
+TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv2D) {
+  ExpectForwardMatchesInt8(
+      {{"input_shape", {6, 6, 2}}, {"loss", "sparse_categorical_crossentropy"},
+       {"layers", {{{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
+                   {{"type", "BatchNormalization"}},
+                   {{"type", "ReLU"}},
+                   {{"type", "MaxPooling2D"}, {"pool_size", 2}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}},
+      3, QatBatchNorm::kBatch);
 }
 
 TEST(Qat, RefusesWhatInt8CannotExpress) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Oracle for mote's QAT export: int8 models made by `mote quantize --qat`
 (anomaly Conv1D model, fine-tuned) and `mote train --qat` (Conv2D + BatchNorm
-+ ReLU + Dense softmax, folded BN) must give the same output bytes in mote's
-runtime (`mote run`) and in the pip TFLM interpreter.
++ ReLU + Dense softmax, BN folded with frozen statistics, and again with
+`--qat-bn batch`) must give the same output bytes in mote's runtime
+(`mote run`) and in the pip TFLM interpreter.
 
   qat_tflm_oracle.py --mote build/mote [--rows 48]
 
@@ -89,6 +90,11 @@ def main():
              p("c_labels.npy"), "--epochs", "4", "--qat", "--qat-after", "2", "-o", p("c.bin"),
              "--int8", p("c_qat.tflite")])
         bad += compare(args.mote, p("c_qat.tflite"), x, args.rows, tmp)
+        # (3) the same with BatchNorm training on batch statistics (--qat-bn batch).
+        run([args.mote, "train", "--model", p("c.json"), "--data", p("c.npy"), "--labels",
+             p("c_labels.npy"), "--epochs", "4", "--qat", "--qat-after", "2", "--qat-bn", "batch",
+             "-o", p("cb.bin"), "--int8", p("cb_qat.tflite")])
+        bad += compare(args.mote, p("cb_qat.tflite"), x, args.rows, tmp)
     return 1 if bad else 0
 
 
