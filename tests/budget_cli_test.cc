@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,8 +44,15 @@ TEST(BudgetCli, JsonIsValidAndComplete) {
   const auto j = nlohmann::json::parse(out);
   EXPECT_TRUE(j["pass"].get<bool>());
   EXPECT_TRUE(j["ram_bytes"]["pass"].get<bool>());
-  // Flash = model file + measured runtime, exactly.
-  EXPECT_EQ(j["flash_bytes"]["value"].get<double>(), 53936.0 + 36276.0);
+  // Flash = model file + the runtime flash measured for the kws op set on
+  // Cortex-M4 -Os, which tests/budgets/target_flash.json records and the
+  // target test target_flash_budget keeps within 3 % of the real image.
+  std::ifstream budget_file(std::string(MOTE_SOURCE_DIR) + "/tests/budgets/target_flash.json");
+  ASSERT_TRUE(budget_file.good());
+  const auto budgets = nlohmann::json::parse(budget_file)["budgets"];
+  ASSERT_EQ(budgets[0]["build"].get<std::string>(), "mps2-an386-Os");
+  const double runtime = budgets[0]["runtime_flash"].get<double>();
+  EXPECT_EQ(j["flash_bytes"]["value"].get<double>(), 53936.0 + runtime);
   for (const char* k : {"cycles", "latency_s", "energy_uj", "average_current_ua", "battery_life_h"})
     EXPECT_TRUE(j.contains(k)) << k;
 }
