@@ -263,30 +263,23 @@ void PrintRun(const json& j) {
 }
 
 void Demo(DemoOptions o) {
-  if (o.example == "kws") {
-    KwsDemoOptions k;
-    k.out = o.out.empty() ? "kws_demo" : o.out;
-    k.data = o.data;
-    k.per_class = o.per_class;
-    k.seed = o.seed;
-    k.epochs = o.epochs;
-    k.threads = o.threads;
-    k.json = o.json;
-    k.quiet = o.quiet;
-    DemoKws(k);
-    return;
-  }
-  if (o.example == "wakeword") {
-    WakewordDemoOptions w = o.ww;
-    w.out = o.out.empty() ? "wakeword_demo" : o.out;
-    w.data = o.data;
-    w.per_class = o.per_class;
-    w.seed = o.seed;
-    w.epochs = o.epochs;
-    w.threads = o.threads;
-    w.json = o.json;
-    w.quiet = o.quiet;
-    DemoWakeword(w);
+  if (o.example == "kws" || o.example == "wakeword") {
+    KwsDemoOptions common;
+    common.out = !o.out.empty() ? o.out : o.example == "kws" ? "kws_demo" : "wakeword_demo";
+    common.data = o.data;
+    common.per_class = o.per_class;
+    common.seed = o.seed;
+    common.epochs = o.epochs;
+    common.threads = o.threads;
+    common.json = o.json;
+    common.quiet = o.quiet;
+    if (o.example == "kws") {
+      DemoKws(common);
+    } else {
+      WakewordDemoOptions w = o.ww;
+      static_cast<KwsDemoOptions&>(w) = common;
+      DemoWakeword(w);
+    }
     return;
   }
   if (o.example != "anomaly")

@@ -4,17 +4,16 @@
 #ifndef MOTE_CLI_DEMO_WAKEWORD_H_
 #define MOTE_CLI_DEMO_WAKEWORD_H_
 
-#include <cstdint>
 #include <string>
+
+#include "cli/demo_kws.h"
 
 namespace mote::cli {
 
-struct WakewordDemoOptions {
-  std::string out = "wakeword_demo";
-  std::string data;            // a synth-kws directory; empty: generate OUT/data
-  int per_class = 400;         // clips per label when generating
-  uint64_t seed = 1;           // data, talk stream, weights
-  int epochs = 0;              // 0: the recipe's epochs
+// The options both audio demos share (out, data, per_class, seed: data, talk
+// stream and weights, epochs: 0 = the recipe's, threads, json, quiet), then
+// the wake-word ones.
+struct WakewordDemoOptions : KwsDemoOptions {
   int shifts = 2;              // time-shifted copies of every training clip
   double talk_minutes = 180;   // TRAIN-speaker background stream (negatives, mining)
   int talk_keywords = 0;       // keywords in it (0: 4 per minute)
@@ -28,9 +27,6 @@ struct WakewordDemoOptions {
   int stream_keywords = 240;
   int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
   double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this
-  int threads = 2;
-  bool json = false;
-  bool quiet = false;
 };
 
 void DemoWakeword(const WakewordDemoOptions& o);
