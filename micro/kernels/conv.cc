@@ -1,6 +1,7 @@
 // CONV_2D and DEPTHWISE_CONV_2D: Prepare validates and precomputes,
 // Eval dispatches on dtype to micro/kernels/opt/conv_s8.h (int8, when Prepare
 // found the shape supported) or micro/kernels/ref/conv.h.
+#include "micro/kernels/conv_geometry.h"
 #include "micro/kernels/kernel_util.h"
 #include "micro/kernels/opt/conv_s8.h"
 #include "micro/kernels/ref/conv.h"
@@ -29,75 +30,38 @@ Status PrepareFastConv(PrepareContext& ctx, ConvData* d) {
 }
 
 Status PrepareConvLike(PrepareContext& ctx, bool depthwise) {
-  using namespace field;
   if (Status s = ctx.ExpectCounts(2, 3, 1); s != Status::kOk) return s;
   Tensor& in = ctx.input(0);
   Tensor& filter = ctx.input(1);
   Tensor* bias = ctx.HasInput(2) ? &ctx.input(2) : nullptr;
   Tensor& out = ctx.output(0);
   if (Status s = CheckWeightedOpTypes(ctx, in, filter, bias, out); s != Status::kOk) return s;
-  if (Status s = ctx.ExpectRank(in, "input", 4); s != Status::kOk) return s;
-  if (Status s = ctx.ExpectRank(filter, "filter", 4); s != Status::kOk) return s;
   if (!filter.is_const) return ctx.Error(Status::kUnsupportedOp, "filter must be constant");
   auto* d = ctx.New<ConvData>();
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
   ref::ConvParams& p = d->p;
-  const bool same = ctx.OptionU8(depthwise ? kDwPadding : kConvPadding, 0) ==
-                    static_cast<uint8_t>(Padding::kSame);
-  p.stride_w = ctx.OptionI32(depthwise ? kDwStrideW : kConvStrideW, 1);
-  p.stride_h = ctx.OptionI32(depthwise ? kDwStrideH : kConvStrideH, 1);
-  p.dilation_w = ctx.OptionI32(depthwise ? kDwDilationW : kConvDilationW, 1);
-  p.dilation_h = ctx.OptionI32(depthwise ? kDwDilationH : kConvDilationH, 1);
-  const uint8_t act = ctx.OptionU8(depthwise ? kDwActivation : kConvActivation, 0);
-  if (p.stride_w < 1 || p.stride_h < 1 || p.dilation_w < 1 || p.dilation_h < 1 ||
-      p.stride_w > 1024 || p.stride_h > 1024 || p.dilation_w > 1024 || p.dilation_h > 1024)
-    return ctx.Error(Status::kBadModel, "stride and dilation must be in 1..1024");
-  const ref::Shape4 is = in.Shape4();
-  const ref::Shape4 fs = filter.Shape4();
-  int out_ch = 0;
-  if (depthwise) {
-    out_ch = fs.c;
-    if (fs.n != 1 || is.c == 0 || out_ch % is.c != 0)
-      return ctx.Error(Status::kShapeMismatch, "filter [", fs.n, ",", fs.h, ",", fs.w, ",",
-                       fs.c, "] does not fit ", is.c, " input channels");
-    p.depth_multiplier = out_ch / is.c;
-  } else {
-    out_ch = fs.n;
-    if (fs.c == 0 || is.c % fs.c != 0 || out_ch % (is.c / fs.c) != 0)
-      return ctx.Error(Status::kShapeMismatch, "filter has ", fs.c, " channels, input has ", is.c);
-  }
-  if (fs.h < 1 || fs.w < 1) return ctx.Error(Status::kBadModel, "empty filter");
-  if (bias != nullptr && bias->elements() != out_ch)
+  ConvGeometry g;
+  if (Status s = PrepareConvGeometry(ctx, depthwise, in.type == DType::kInt8 ? 1 : 4, &p, &g);
+      s != Status::kOk)
+    return s;
+  if (bias != nullptr && bias->elements() != g.out_ch)
     return ctx.Error(Status::kShapeMismatch, "bias has ", bias->elements(),
-                     " elements, expected ", out_ch);
-  const int oh = ref::PaddedOutputSize(same, is.h, fs.h, p.stride_h, p.dilation_h);
-  const int ow = ref::PaddedOutputSize(same, is.w, fs.w, p.stride_w, p.dilation_w);
-  const int32_t expect[4] = {is.n, oh, ow, out_ch};
-  if (Status s = ExpectDims(ctx, out, expect, 4); s != Status::kOk) return s;
-  p.pad_h = ref::LeadingPadding(is.h, fs.h, p.stride_h, p.dilation_h, oh);
-  p.pad_w = ref::LeadingPadding(is.w, fs.w, p.stride_w, p.dilation_w, ow);
-  const uint32_t elem = in.type == DType::kInt8 ? 1 : 4;
-  ctx.AllowInPlace(0, SlidingWindowGap(is, out.Shape4(), p.stride_h, p.stride_w, p.pad_h,
-                                       p.pad_w, elem, elem));
+                     " elements, expected ", g.out_ch);
   if (in.type == DType::kFloat32) {
-    if (Status s = ctx.ActivationRangeF32(act, &p.act_min_f, &p.act_max_f); s != Status::kOk)
+    if (Status s = ctx.ActivationRangeF32(g.act, &p.act_min_f, &p.act_max_f); s != Status::kOk)
       return s;
   } else {
-    if (!(!filter.per_channel || filter.quantized_dimension == (depthwise ? 3 : 0)))
-      return ctx.Error(Status::kBadModel, "per-channel filter quantized on dimension ",
-                       filter.quantized_dimension);
     p.input_offset = -in.zero_point;
     p.output_offset = out.zero_point;
-    if (Status s = ctx.ActivationRangeS8(act, out, &p.act_min, &p.act_max); s != Status::kOk)
+    if (Status s = ctx.ActivationRangeS8(g.act, out, &p.act_min, &p.act_max); s != Status::kOk)
       return s;
+    const ref::Shape4 fs = filter.Shape4();
     const int k = depthwise ? fs.h * fs.w : fs.h * fs.w * fs.c;  // products per output
-    if (Status s = ExpectAccumulatorFits(ctx, in, filter, 0, bias, out_ch, k,
+    if (Status s = ExpectAccumulatorFits(ctx, in, filter, 0, bias, g.out_ch, k,
                                          depthwise ? 1 : k, depthwise ? fs.c : 1);
         s != Status::kOk)
       return s;
-    if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant);
-        s != Status::kOk)
-      return s;
+    if (Status s = ChannelMultipliers(ctx, g.out_ch, &d->quant); s != Status::kOk) return s;
     if (!depthwise)
       if (Status s = PrepareFastConv(ctx, d); s != Status::kOk) return s;
   }

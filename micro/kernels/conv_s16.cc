@@ -2,6 +2,7 @@
 // int8 weights, int64 or int32 bias): Prepare validates and precomputes,
 // Eval calls micro/kernels/ref/conv_s16.h / fully_connected_s16.h. Registered
 // beside the int8/float32 kernels through micro/runtime/ops_s16.def.
+#include "micro/kernels/conv_geometry.h"
 #include "micro/kernels/kernel_util.h"
 #include "micro/kernels/ref/conv_s16.h"
 #include "micro/kernels/ref/fully_connected_s16.h"
@@ -17,7 +18,6 @@ struct ConvDataS16 {
 };
 
 Status PrepareConvLikeS16(PrepareContext& ctx, bool depthwise) {
-  using namespace field;
   if (Status s = ctx.ExpectCounts(2, 3, 1); s != Status::kOk) return s;
   Tensor& in = ctx.input(0);
   Tensor& filter = ctx.input(1);
@@ -25,57 +25,22 @@ Status PrepareConvLikeS16(PrepareContext& ctx, bool depthwise) {
   Tensor& out = ctx.output(0);
   if (Status s = ExpectSymmetricS16(ctx, in, "input"); s != Status::kOk) return s;
   if (Status s = ExpectSymmetricS16(ctx, out, "output"); s != Status::kOk) return s;
-  if (Status s = ctx.ExpectRank(in, "input", 4); s != Status::kOk) return s;
-  if (Status s = ctx.ExpectRank(filter, "filter", 4); s != Status::kOk) return s;
   auto* d = ctx.New<ConvDataS16>();
   if (d == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
   ref::ConvParams& p = d->p;
-  const bool same = ctx.OptionU8(depthwise ? kDwPadding : kConvPadding, 0) ==
-                    static_cast<uint8_t>(Padding::kSame);
-  p.stride_w = ctx.OptionI32(depthwise ? kDwStrideW : kConvStrideW, 1);
-  p.stride_h = ctx.OptionI32(depthwise ? kDwStrideH : kConvStrideH, 1);
-  p.dilation_w = ctx.OptionI32(depthwise ? kDwDilationW : kConvDilationW, 1);
-  p.dilation_h = ctx.OptionI32(depthwise ? kDwDilationH : kConvDilationH, 1);
-  const uint8_t act = ctx.OptionU8(depthwise ? kDwActivation : kConvActivation, 0);
-  if (p.stride_w < 1 || p.stride_h < 1 || p.dilation_w < 1 || p.dilation_h < 1 ||
-      p.stride_w > 1024 || p.stride_h > 1024 || p.dilation_w > 1024 || p.dilation_h > 1024)
-    return ctx.Error(Status::kBadModel, "stride and dilation must be in 1..1024");
-  const ref::Shape4 is = in.Shape4();
+  ConvGeometry g;
+  if (Status s = PrepareConvGeometry(ctx, depthwise, 2, &p, &g); s != Status::kOk) return s;
   const ref::Shape4 fs = filter.Shape4();
-  int out_ch = 0;
-  if (depthwise) {
-    out_ch = fs.c;
-    if (fs.n != 1 || is.c == 0 || out_ch % is.c != 0)
-      return ctx.Error(Status::kShapeMismatch, "filter [", fs.n, ",", fs.h, ",", fs.w, ",",
-                       fs.c, "] does not fit ", is.c, " input channels");
-    p.depth_multiplier = out_ch / is.c;
-  } else {
-    out_ch = fs.n;
-    if (fs.c == 0 || is.c % fs.c != 0 || out_ch % (is.c / fs.c) != 0)
-      return ctx.Error(Status::kShapeMismatch, "filter has ", fs.c, " channels, input has ", is.c);
-  }
-  if (fs.h < 1 || fs.w < 1) return ctx.Error(Status::kBadModel, "empty filter");
   const int k = depthwise ? fs.h * fs.w : fs.h * fs.w * fs.c;  // products per output
-  if (Status s = CheckWeightedOpS16(ctx, filter, 0, bias, out_ch, k, depthwise ? 1 : k,
+  if (Status s = CheckWeightedOpS16(ctx, filter, 0, bias, g.out_ch, k, depthwise ? 1 : k,
                                     depthwise ? fs.c : 1, &d->bias);
       s != Status::kOk)
     return s;
-  const int oh = ref::PaddedOutputSize(same, is.h, fs.h, p.stride_h, p.dilation_h);
-  const int ow = ref::PaddedOutputSize(same, is.w, fs.w, p.stride_w, p.dilation_w);
-  const int32_t expect[4] = {is.n, oh, ow, out_ch};
-  if (Status s = ExpectDims(ctx, out, expect, 4); s != Status::kOk) return s;
-  p.pad_h = ref::LeadingPadding(is.h, fs.h, p.stride_h, p.dilation_h, oh);
-  p.pad_w = ref::LeadingPadding(is.w, fs.w, p.stride_w, p.dilation_w, ow);
-  ctx.AllowInPlace(0, SlidingWindowGap(is, out.Shape4(), p.stride_h, p.stride_w, p.pad_h,
-                                       p.pad_w, 2, 2));
-  if (filter.per_channel && filter.quantized_dimension != (depthwise ? 3 : 0))
-    return ctx.Error(Status::kBadModel, "per-channel filter quantized on dimension ",
-                     filter.quantized_dimension);
-  if (Status s = ActivationRangeS16(ctx, act, out, &p.act_min, &p.act_max); s != Status::kOk)
+  if (Status s = ActivationRangeS16(ctx, g.act, out, &p.act_min, &p.act_max); s != Status::kOk)
     return s;
-  if (Status s = ChannelMultipliers(ctx, out_ch, &d->quant); s != Status::kOk) return s;
+  if (Status s = ChannelMultipliers(ctx, g.out_ch, &d->quant); s != Status::kOk) return s;
   if (d->bias.is64)
-    if (Status s = ExpectShiftsS64(ctx, d->quant, out_ch); s != Status::kOk) return s;
+    if (Status s = ExpectShiftsS64(ctx, d->quant, g.out_ch); s != Status::kOk) return s;
   ctx.node().params = d;
   return Status::kOk;
 }
