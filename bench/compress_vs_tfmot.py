@@ -5,6 +5,7 @@ on the same data and architecture, in one run, JSON out.
 
   bench/compress_vs_tfmot.py --mote build/mote [--tasks digits,anomaly] [--qat-epochs 5] [--seeds 3]
                             [--pairing full|init|none] [--qat-bn-compare batch|frozen] [--mote-only]
+                            [--variant NAME='--qat-bn batch --qat-ranges tfmot' ...]
 
 Tasks:
   digits   scikit-learn's 8x8 digits (1,797 images, pixels / 16), split
@@ -28,7 +29,12 @@ the two trainers take the same steps from the same weights and batches):
       the anomaly model starts where neither tool leaves the constant
       classifier within 30 epochs: Keras from those weights fails the same
       way; 1 of mote's seeds 1-12 does, none of Keras's 1-8).
-QAT fine-tuning always shuffles with each tool's own generator. PTQ
+QAT fine-tuning is paired the same way with --pairing full: mote's QAT gets
+`--seed SEED` and Keras fine-tunes on the order mote's QAT shuffle gives
+(one-epoch fits, the optimizer and range variables carry over); with init or
+none each tool shuffles with its own generator. --variant NAME=ARGS also
+fine-tunes mote's float model with `mote quantize --qat ARGS` (same seed) and
+reports it as qat_NAME_acc beside qat_acc, on the same Keras run. PTQ
 calibrates on the first 100 training rows; QAT fine-tunes the float model
 for --qat-epochs epochs at lr 1e-4. int8 accuracy: mote's runtime for mote
 (`mote quantize --test`), tf.lite.Interpreter for TFLite. Needs scikit-learn,
@@ -198,7 +204,13 @@ def keras_run(task, data, a, seed):
     q = tfmot.quantization.keras.quantize_model(m)
     q.compile(optimizer=tf.keras.optimizers.Adam(1e-4), loss=loss, metrics=["accuracy"])
     t0 = time.perf_counter()
-    q.fit(xtr, ytr, epochs=a.qat_epochs, batch_size=32, verbose=0)
+    if a.pairing == "full":
+        rng, order = MoteShuffle(seed), list(range(len(xtr)))
+        for _ in range(a.qat_epochs):
+            rng.shuffle(order)
+            q.fit(xtr[order], ytr[order], epochs=1, batch_size=32, shuffle=False, verbose=0)
+    else:
+        q.fit(xtr, ytr, epochs=a.qat_epochs, batch_size=32, verbose=0)
     r["qat_s"] = time.perf_counter() - t0
     r["qat_float_acc"] = accuracy(task, q.predict(xte, verbose=0), yte)
     r["qat_acc"], r["qat_bytes"] = tflite_int8(tf, q, xtr, xte, yte, task)
@@ -231,22 +243,26 @@ def mote_run(task, data, a, tmp, seed):
     ptq = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-o",
                                      p("ptq.tflite")] + test, check=True, capture_output=True,
                                     text=True).stdout)
+    qat_seed = ["--seed", str(seed)] if a.pairing == "full" else []
+
+    def run_qat(extra, out):
+        return json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
+                                          p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs), "-o",
+                                          p(out)] + qat_seed + extra + test, check=True,
+                                         capture_output=True, text=True).stdout)
     t0 = time.perf_counter()
-    qat = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
-                                     p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs), "-o",
-                                     p("qat.tflite")] + test, check=True, capture_output=True,
-                                    text=True).stdout)
+    qat = run_qat([], "qat.tflite")
     qat_s = time.perf_counter() - t0
     r = dict(float_acc=ptq["float_accuracy"], train_s=train_s, ptq_acc=ptq["int8_accuracy"],
              ptq_bytes=ptq["bytes"], qat_acc=qat["int8_accuracy"], qat_bytes=qat["bytes"],
              qat_s=qat_s)
     # --qat-bn-compare: the same float model fine-tuned with the other BatchNorm mode.
     if a.qat_bn_compare:
-        q2 = json.loads(subprocess.run([a.mote, "quantize", p("float.bin"), "-d", p("xtr.npy"), "-l",
-                                        p("ytr.npy"), "--qat", "--epochs", str(a.qat_epochs),
-                                        "--qat-bn", a.qat_bn_compare, "-o", p("qat2.tflite")] + test,
-                                       check=True, capture_output=True, text=True).stdout)
+        q2 = run_qat(["--qat-bn", a.qat_bn_compare], "qat2.tflite")
         r["qat_bn_" + a.qat_bn_compare + "_acc"] = q2["int8_accuracy"]
+    for v in a.variant:
+        name, _, args = v.partition("=")
+        r["qat_" + name + "_acc"] = run_qat(args.split(), "qat_" + name + ".tflite")["int8_accuracy"]
     return r
 
 
@@ -265,6 +281,10 @@ def main():
     ap.add_argument("--qat-bn-compare", choices=["batch", "frozen"], default=None,
                     help="also fine-tune mote's float model with `--qat-bn MODE` (reported as "
                          "qat_bn_MODE_acc, beside qat_acc with the default mode)")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="NAME=ARGS: also fine-tune mote's float model with `mote quantize --qat "
+                         "ARGS` (reported as qat_NAME_acc), e.g. tfmot='--qat-bn batch "
+                         "--qat-ranges tfmot'")
     ap.add_argument("--mote-only", action="store_true",
                     help="skip Keras/TFMOT training (compare mote's own options, e.g. with "
                          "--qat-bn-compare; --pairing still takes Keras's initial weights)")
@@ -296,6 +316,10 @@ def main():
                              mote_qat_minus_float_points=100 * (m["qat_acc"] - m["float_acc"]),
                              mote_ptq_minus_tfmot_ptq_points=100 * (m["ptq_acc"] - k["ptq_acc"]),
                              mote_qat_minus_tfmot_qat_points=100 * (m["qat_acc"] - k["qat_acc"])))
+            # Per seed, in test images: each mote QAT result (default and variants) - TFMOT's.
+            for key in [key for key in ms[0] if key.startswith("qat") and key.endswith("_acc")]:
+                rows[-1]["per_seed_mote_" + key[:-4] + "_minus_tfmot_images"] = [
+                    int(round((mr[key] - kr["qat_acc"]) * len(data[2]))) for mr, kr in zip(ms, ks)]
     print(json.dumps(rows, indent=1))
     return 0
 

@@ -31,6 +31,7 @@ struct TrainOptions {
   bool qat = false;
   int qat_after = 0;  // float epochs before QAT
   std::string qat_bn = "frozen";
+  std::string qat_ranges = "calibrated";
   std::string int8_out;
 };
 
@@ -112,6 +113,8 @@ void Train(const TrainOptions& o) {
     std::fprintf(tty ? stderr : stdout, " lr %.2g%s", e.lr, tty ? "" : "\n");
   };
   if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
+  if (!o.qat && o.qat_ranges != "calibrated")
+    throw CommandError("--qat-ranges " + o.qat_ranges + " needs --qat");
   if (!o.qat && (!o.int8_out.empty() || o.qat_after > 0))
     throw CommandError("--int8 and --qat-after need --qat (for post-training quantization use "
                        "`mote quantize`)");
@@ -129,7 +132,8 @@ void Train(const TrainOptions& o) {
     const size_t n_cal = std::min<size_t>(x->shape[0], 1000);
     auto qat = compress::QatTrainer::Create(
         *m, data::Rows(*x, 0, n_cal), &err,
-        o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen);
+        o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen,
+        o.qat_ranges == "tfmot" ? compress::QatRanges::kTfmot : compress::QatRanges::kCalibrated);
     if (!qat) throw CommandError(o.model + ": cannot quantize: " + err);
     compress::QatOptions qo;
     qo.epochs = total_epochs - o.qat_after;
@@ -137,6 +141,7 @@ void Train(const TrainOptions& o) {
     qo.validation_split = fit.validation_split;
     qo.optimizer = fit.optimizer;
     qo.seed = o.seed;
+    if (o.qat_ranges == "tfmot") qo.ema_decay = 0.999f;
     const int offset = o.qat_after;
     fit.epochs = total_epochs;
     qo.on_epoch = [&](const train::EpochLog& e) {
@@ -280,6 +285,10 @@ void AddTrain(CLI::App& app) {
                   "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
                   "statistics) or batch (keeps training on batch statistics, as TFMOT)")
       ->check(CLI::IsMember({"frozen", "batch"}));
+  cmd->add_option("--qat-ranges", o->qat_ranges,
+                  "with --qat: activation ranges from the data's min/max with a 0.99 moving\n"
+                  "average (calibrated, default) or as TFMOT (tfmot: from [-6, 6], decay 0.999)")
+      ->check(CLI::IsMember({"calibrated", "tfmot"}));
   cmd->callback([o] { Train(*o); });
 }
 

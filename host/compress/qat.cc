@@ -114,7 +114,8 @@ Tensor Gather(const Tensor& x, const std::vector<size_t>& idx, size_t b, size_t 
 }  // namespace
 
 std::unique_ptr<QatTrainer> QatTrainer::Create(train::Sequential& m, const Tensor& calibration,
-                                               std::string* err, QatBatchNorm bn_mode) {
+                                               std::string* err, QatBatchNorm bn_mode,
+                                               QatRanges ranges) {
   if (calibration.shape.empty() || calibration.shape[0] < 1) {
     *err = "the calibration set is empty";
     return nullptr;
@@ -190,6 +191,17 @@ std::unique_ptr<QatTrainer> QatTrainer::Create(train::Sequential& m, const Tenso
       cur = s.point = static_cast<int>(t->points_.size()) - 1;
     }
     t->steps_.push_back(s);
+  }
+  t->ranges_ = ranges;
+  if (ranges == QatRanges::kTfmot) {
+    // TFMOT's starting ranges: the input layer's AllValuesQuantizer at
+    // [0, 0], every MovingAverageQuantizer at [-6, 6] (quantizers.py).
+    for (size_t k = 0; k < t->points_.size(); ++k) {
+      Point& p = t->points_[k];
+      if (p.range_index < 0) continue;
+      p.min = k == 0 ? 0.0f : -6.0f;
+      p.max = k == 0 ? 0.0f : 6.0f;
+    }
   }
   t->in_.resize(t->steps_.size());
   t->out_.resize(t->steps_.size());
@@ -286,7 +298,19 @@ void QatTrainer::ForwardAll(const Tensor& x, bool training, float decay) {
     if (training && !p.fixed && p.share < 0) {
       float lo = INFINITY, hi = -INFINITY;
       for (float v : t->data) lo = std::min(lo, v), hi = std::max(hi, v);
-      if (!p.init) {
+      if (ranges_ == QatRanges::kTfmot) {
+        // MovingAvgQuantize / AllValuesQuantize: the batch range always
+        // holds 0; the model input keeps the running min/max of all batches.
+        lo = std::min(lo, 0.0f);
+        hi = std::max(hi, 0.0f);
+        if (&p == &points_[0]) {
+          p.min = std::min(p.min, lo);
+          p.max = std::max(p.max, hi);
+        } else {
+          p.min = decay * p.min + (1.0f - decay) * lo;
+          p.max = decay * p.max + (1.0f - decay) * hi;
+        }
+      } else if (!p.init) {
         p.min = lo, p.max = hi, p.init = true;
       } else {
         p.min = decay * p.min + (1.0f - decay) * lo;

@@ -15,7 +15,8 @@
 //   - activations: the model input, each Conv/Dense[+BN][+ReLU] output and
 //     each standalone ReLU output are rounded to asymmetric int8 with a range
 //     tracked as an exponential moving average of the batch min/max
-//     (initialised from the first batch); average pools are re-rounded with
+//     (QatRanges below: from the calibration set's min/max, or TFMOT's
+//     [-6, 6] start); average pools are re-rounded with
 //     their input's parameters; LOGISTIC/SOFTMAX/TANH outputs use the fixed
 //     int8 parameters (1/256, -128) and (1/128, 0), except that the model's
 //     last output is not rounded while training: the loss and its gradient
@@ -65,6 +66,22 @@ namespace mote::compress {
 //     weights, where the two would differ) stays kFrozen.
 enum class QatBatchNorm { kFrozen, kBatch };
 
+// How the activation ranges start and move during QAT. Each training batch
+// first updates the range, then rounds with the updated range (both modes).
+//   kCalibrated: every range starts at the calibration set's min/max (as
+//     PTQ) and follows range = d * range + (1 - d) * batch min/max, with
+//     d = QatOptions::ema_decay.
+//   kTfmot: TFMOT's default 8-bit quantizers (tensorflow_model_optimization
+//     quant_ops.py / quantizers.py): the model input keeps the running
+//     min/max of every batch seen, starting from [0, 0] (AllValuesQuantizer
+//     of the QuantizeLayer); every other range starts at [-6, 6] and follows
+//     the moving average of the batch min/max widened to include 0
+//     (MovingAverageQuantizer: MovingAvgQuantize, decay 0.999 in TFMOT; here
+//     QatOptions::ema_decay, which the CLI sets to 0.999 for this mode).
+//     The calibration set is then only used to check that the model is
+//     quantizable. A few hundred steps leave the ranges wider than the data.
+enum class QatRanges { kCalibrated, kTfmot };
+
 struct QatOptions {
   int epochs = 3;
   int batch_size = 32;
@@ -78,11 +95,13 @@ struct QatOptions {
 class QatTrainer {
  public:
   // Plans the fake-quant points of `m` (which must outlive the trainer) and
-  // initialises the activation ranges from `calibration` (min/max, as PTQ).
+  // initialises the activation ranges from `calibration` (min/max, as PTQ)
+  // or, with QatRanges::kTfmot, as TFMOT does (see QatRanges).
   // Null and a message if the model cannot be quantized to int8.
   static std::unique_ptr<QatTrainer> Create(train::Sequential& m, const train::Tensor& calibration,
                                             std::string* err,
-                                            QatBatchNorm bn_mode = QatBatchNorm::kFrozen);
+                                            QatBatchNorm bn_mode = QatBatchNorm::kFrozen,
+                                            QatRanges ranges = QatRanges::kCalibrated);
   ~QatTrainer();
   // QAT epochs over (x, y): the targets as for Sequential::Fit.
   // REQUIRES: x and y have the same number of rows, checked by train::CheckData.
@@ -107,6 +126,7 @@ class QatTrainer {
   QuantParams PointParams(const Point& p, bool exact) const;
 
   train::Sequential& m_;
+  QatRanges ranges_ = QatRanges::kCalibrated;
   std::vector<Step> steps_;
   std::vector<Point> points_;
   std::vector<train::Tensor> in_, out_, q_;  // per step: input, raw output, quantized output

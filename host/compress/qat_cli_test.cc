@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -49,6 +50,35 @@ TEST(QatCli, QuantizeQatWithReportAndTest) {
   EXPECT_TRUE(host::LoadedModel::Open(d + "_t.tflite", &err)) << err;
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// --seed drives the QAT shuffling (default 1); --qat-ranges tfmot and
+// --qat-ema-decay change the learned ranges and so the exported bytes.
+TEST(QatCli, SeedAndRangeOptionsReachTheTrainer) {
+  const std::string d = Tmp("s");
+  ASSERT_EQ(Cli("data synth-anomaly --n 200 --length 64 --seed 4 -o " + d + ".npy").code, 0);
+  const std::string xy = " --data " + d + ".npy --labels " + d + "_labels.npy";
+  ASSERT_EQ(Cli("train --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json" + xy +
+                " --epochs 2 -o " + d + ".bin").code, 0);
+  const std::string q = "quantize " + d + ".bin" + xy + " --qat --epochs 1";
+  const std::string variants[] = {"", " --seed 1", " --seed 2", " --qat-ranges tfmot", " --qat-ema-decay 0.5"};
+  std::string bytes[5];
+  for (int i = 0; i < 5; ++i) {
+    const std::string out = d + "_" + std::to_string(i) + ".tflite";
+    const Result r = Cli(q + variants[i] + " -o " + out);
+    ASSERT_EQ(r.code, 0) << variants[i] << "\n" << r.out;
+    bytes[i] = ReadAll(out);
+    ASSERT_FALSE(bytes[i].empty());
+  }
+  EXPECT_EQ(bytes[0], bytes[1]) << "the default seed is 1";
+  EXPECT_NE(bytes[0], bytes[2]) << "--seed 2 shuffles differently";
+  EXPECT_NE(bytes[0], bytes[3]) << "TFMOT's range start";
+  EXPECT_NE(bytes[0], bytes[4]) << "another decay";
+}
+
 TEST(QatCli, FlagMistakesGiveOneLineErrors) {
   const std::string d = Tmp("b");
   ASSERT_EQ(Cli("data synth-anomaly --n 40 --length 64 --seed 2 -o " + d + ".npy").code, 0);
@@ -64,6 +94,11 @@ TEST(QatCli, FlagMistakesGiveOneLineErrors) {
       {"train" + model + xy + " --epochs 2 --int8 x.tflite -o " + d + ".bin", "need --qat"},
       {"train" + model + xy + " --epochs 2 --qat-bn batch -o " + d + ".bin", "--qat-bn batch needs --qat"},
       {"quantize " + d + ".bin --data " + d + ".npy --qat-bn batch -o " + d + ".tflite", "needs --qat"},
+      {"quantize " + d + ".bin --data " + d + ".npy --qat-ranges tfmot -o " + d + ".tflite",
+       "--qat-ranges tfmot needs --qat"},
+      {"quantize " + d + ".bin --data " + d + ".npy --qat-ema-decay 0.9 -o " + d + ".tflite",
+       "--qat-ema-decay needs --qat"},
+      {"train" + model + xy + " --epochs 2 --qat-ranges tfmot -o " + d + ".bin", "--qat-ranges tfmot needs --qat"},
   };
   for (const auto& c : cases) {
     const Result r = Cli(c.args);

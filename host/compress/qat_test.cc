@@ -250,6 +250,59 @@ TEST(Qat, BatchNormOnBatchStatistics) {
   EXPECT_LT(std::fabs(dw[1]), std::fabs(dw[0]) * 1e-2) << "batch statistics: scale-invariant";
 }
 
+// QatRanges::kTfmot follows TFMOT's quantizers (quant_ops.py): the input's
+// range starts at [0, 0] and keeps the running min/max of all batches
+// (AllValuesQuantize); the others start at [-6, 6] and move by
+// r = d r + (1 - d) batch, with the batch range widened to include 0
+// (MovingAvgQuantize). Expected values are written out here from those rules.
+TEST(Qat, TfmotRangesStartAtSixAndIncludeZero) {
+  std::string err;
+  auto m = train::Sequential::FromJson(
+      {{"input_shape", {2}}, {"loss", "binary_crossentropy"},
+       {"layers", {{{"type", "Dense"}, {"units", 2}, {"activation", "relu"}},
+                   {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}},
+      1, &err);
+  ASSERT_TRUE(m) << err;
+  auto& layers = m->layers();  // Dense, ReLU, Dense, Sigmoid
+  ASSERT_EQ(layers.size(), 4u);
+  layers[0]->params()[0].value = {1.0f, 0.0f, 0.0f, 1.0f};  // identity
+  layers[0]->params()[1].value = {0.0f, 0.0f};
+  layers[2]->params()[0].value = {1.0f, 1.0f};
+  layers[2]->params()[1].value = {5.0f};  // every logit > 0: only the widening puts 0 in
+  Tensor cal({2, 2});
+  cal.data = {0.1f, 0.2f, 0.3f, 0.4f};
+  auto qat = QatTrainer::Create(*m, cal, &err, QatBatchNorm::kFrozen, QatRanges::kTfmot);
+  ASSERT_TRUE(qat) << err;
+  auto r = qat->Ranges();  // [0] input, [2] after the ReLU, [3] the logit
+  EXPECT_EQ(r[0].min, 0.0f);
+  EXPECT_EQ(r[0].max, 0.0f);
+  EXPECT_EQ(r[2].min, -6.0f);
+  EXPECT_EQ(r[2].max, 6.0f);
+  EXPECT_EQ(r[3].min, -6.0f);
+  EXPECT_EQ(r[3].max, 6.0f);
+
+  Tensor x({2, 2}), y({2, 1});
+  x.data = {0.25f, 0.5f, 0.75f, 1.0f};
+  y.data = {1.0f, 1.0f};
+  qat->ForwardBackward(x, y, 0.5f);
+  r = qat->Ranges();
+  EXPECT_EQ(r[0].min, 0.0f);  // all-values: min(0, 0.25)
+  EXPECT_EQ(r[0].max, 1.0f);
+  EXPECT_EQ(r[2].min, -3.0f);  // 0.5 * -6 + 0.5 * min(0, relu min 0.25)
+  EXPECT_NEAR(r[2].max, 0.5f * 6 + 0.5f * 1.0f, 1e-5);  // the input 1.0 rounds to itself
+  EXPECT_EQ(r[3].min, -3.0f);  // 0.5 * -6 + 0.5 * min(0, 5.75)
+  // Largest logit 1 + 0.75 + 5 = 6.75, from values rounded on grids of 1/255
+  // and 6.5/255.
+  EXPECT_NEAR(r[3].max, 0.5f * 6 + 0.5f * 6.75f, 0.5f * 0.02f);
+
+  x.data = {0.5f, 0.5f, -2.0f, 0.1f};
+  qat->ForwardBackward(x, y, 0.5f);
+  r = qat->Ranges();
+  EXPECT_EQ(r[0].min, -2.0f);  // running min, not a moving average (which gives -1)
+  EXPECT_EQ(r[0].max, 1.0f);   // kept from the first batch
+  EXPECT_EQ(r[2].min, -1.5f);  // 0.5 * -3 + 0.5 * 0
+}
+
 Tensor RandomData(int n, train::Shape shape, uint64_t seed) {
   shape.insert(shape.begin(), n);
   Tensor t(shape);
@@ -261,7 +314,8 @@ Tensor RandomData(int n, train::Shape shape, uint64_t seed) {
 // The fake-quantized forward equals the int8 model's dequantized output
 // within 1 output LSB, after float training and a QAT epoch.
 void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes,
-                              QatBatchNorm bn_mode = QatBatchNorm::kFrozen) {
+                              QatBatchNorm bn_mode = QatBatchNorm::kFrozen,
+                              QatRanges ranges = QatRanges::kCalibrated) {
   std::string err;
   auto m = train::Sequential::FromJson(spec, 3, &err);
   ASSERT_TRUE(m) << err;
@@ -275,11 +329,12 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes,
   train::FitOptions f;
   f.epochs = 2;
   m->Fit(x, y, f);
-  auto qat = QatTrainer::Create(*m, x, &err, bn_mode);
+  auto qat = QatTrainer::Create(*m, x, &err, bn_mode, ranges);
   ASSERT_TRUE(qat) << err;
   const std::vector<float> mean0 = m->layers()[1]->FindParam("moving_mean")->value;
   QatOptions o;
   o.epochs = 1;
+  if (ranges == QatRanges::kTfmot) o.ema_decay = 0.999f;
   qat->Fit(x, y, o);
   // kBatch updates the moving statistics (the export folds the new ones); kFrozen keeps them.
   EXPECT_EQ(m->layers()[1]->FindParam("moving_mean")->value != mean0, bn_mode == QatBatchNorm::kBatch);
@@ -357,6 +412,24 @@ TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv2D) {
                    {{"type", "Flatten"}},
                    {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}},
       3, QatBatchNorm::kBatch);
+}
+
+// TFMOT's semantics on a digits-like net (batch BN, ranges from [-6, 6]):
+// the int8 model still computes what the QAT forward pass computes. The last
+// layer is linear here: behind a softmax, the wide logit grid (about 12/255
+// after a short QAT) turns a 1 LSB logit difference into up to 3 LSB of the
+// 1/256 probability grid (dp/dz <= 1/4).
+TEST(Qat, ForwardMatchesInt8ModelTfmotRanges) {
+  ExpectForwardMatchesInt8(
+      {{"input_shape", {6, 6, 2}}, {"loss", "mse"},
+       {"layers", {{{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
+                   {{"type", "BatchNormalization"}},
+                   {{"type", "ReLU"}},
+                   {{"type", "MaxPooling2D"}, {"pool_size", 2}},
+                   {{"type", "Conv2D"}, {"filters", 4}, {"kernel_size", 2}, {"activation", "relu"}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 1}}}}},
+      1, QatBatchNorm::kBatch, QatRanges::kTfmot);
 }
 
 TEST(Qat, RefusesWhatInt8CannotExpress) {

@@ -2,7 +2,8 @@
 """Oracle for mote's QAT export: int8 models made by `mote quantize --qat`
 (anomaly Conv1D model, fine-tuned) and `mote train --qat` (Conv2D + BatchNorm
 + ReLU + Dense softmax, BN folded with frozen statistics, and again with
-`--qat-bn batch`) must give the same output bytes in mote's runtime
+`--qat-bn batch`, and with `--qat-bn batch --qat-ranges tfmot`, TFMOT's
+activation ranges) must give the same output bytes in mote's runtime
 (`mote run`) and in the pip TFLM interpreter.
 
   qat_tflm_oracle.py --mote build/mote [--rows 48]
@@ -95,6 +96,11 @@ def main():
              p("c_labels.npy"), "--epochs", "4", "--qat", "--qat-after", "2", "--qat-bn", "batch",
              "-o", p("cb.bin"), "--int8", p("cb_qat.tflite")])
         bad += compare(args.mote, p("cb_qat.tflite"), x, args.rows, tmp)
+        # (4) TFMOT's semantics: batch statistics and ranges started at [-6, 6].
+        run([args.mote, "train", "--model", p("c.json"), "--data", p("c.npy"), "--labels",
+             p("c_labels.npy"), "--epochs", "4", "--qat", "--qat-after", "2", "--qat-bn", "batch",
+             "--qat-ranges", "tfmot", "-o", p("ct.bin"), "--int8", p("ct_qat.tflite")])
+        bad += compare(args.mote, p("ct_qat.tflite"), x, args.rows, tmp)
     return 1 if bad else 0
 
 
