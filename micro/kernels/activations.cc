@@ -77,61 +77,58 @@ void EvalSoftmax(const Node& n, Tensor* t) {
     ref::SoftmaxF32(d.beta, d.outer, d.depth, in.as<float>(), out.as<float>());
 }
 
-Status PrepareLogistic(PrepareContext& ctx) {
+namespace {
+
+// LOGISTIC / TANH: the same shape and output quantization checks, and for
+// int8 a table-free fixed-point kernel prepared from the input's scale
+// (in.scale * 2^27 must give a shift in 0..31).
+template <typename Params, void (*PrepareS8)(float, int32_t, Params*)>
+Status PrepareSigmoidLike(PrepareContext& ctx, int32_t inverse_scale, int32_t zero_point) {
   if (Status s = PrepareSameShape(ctx); s != Status::kOk) return s;
-  if (Status s = ExpectOutputQuant(ctx, 256, -128); s != Status::kOk) return s;
+  if (Status s = ExpectOutputQuant(ctx, inverse_scale, zero_point); s != Status::kOk) return s;
   const Tensor& in = ctx.input(0);
   if (in.type == DType::kInt8) {
-    // in.scale * 2^27 must give a shift in 0..31 (as for TANH).
     if (in.scale < 1.0f / (1 << 28))
       return ctx.Error(Status::kBadModel, "input scale is too small");
     if (Status s = ExpectRequantScale(ctx, in.scale * 134217728.0, "input"); s != Status::kOk)
       return s;
-    auto* p = ctx.New<ref::LogisticParamsS8>();
+    auto* p = ctx.New<Params>();
     if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-    ref::LogisticPrepareS8(in.scale, in.zero_point, p);
+    PrepareS8(in.scale, in.zero_point, p);
     ctx.node().params = p;
   }
   ctx.AllowInPlace(0, 0);  // element-wise
   return Status::kOk;
+}
+
+template <typename Params, void (*EvalS8)(const Params&, int, const int8_t*, int8_t*),
+          void (*EvalF32)(int, const float*, float*)>
+void EvalSigmoidLike(const Node& n, Tensor* t) {
+  const Tensor& in = In(n, t, 0);
+  Tensor& out = Out(n, t, 0);
+  if (in.type == DType::kInt8)
+    EvalS8(*static_cast<const Params*>(n.params), in.elements(), in.as<int8_t>(),
+           out.as<int8_t>());
+  else
+    EvalF32(in.elements(), in.as<float>(), out.as<float>());
+}
+
+}  // namespace
+
+Status PrepareLogistic(PrepareContext& ctx) {
+  return PrepareSigmoidLike<ref::LogisticParamsS8, ref::LogisticPrepareS8>(ctx, 256, -128);
 }
 
 void EvalLogistic(const Node& n, Tensor* t) {
-  const Tensor& in = In(n, t, 0);
-  Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8)
-    ref::LogisticS8(*static_cast<const ref::LogisticParamsS8*>(n.params), in.elements(),
-                    in.as<int8_t>(), out.as<int8_t>());
-  else
-    ref::LogisticF32(in.elements(), in.as<float>(), out.as<float>());
+  EvalSigmoidLike<ref::LogisticParamsS8, ref::LogisticS8, ref::LogisticF32>(n, t);
 }
 
 Status PrepareTanh(PrepareContext& ctx) {
-  if (Status s = PrepareSameShape(ctx); s != Status::kOk) return s;
-  if (Status s = ExpectOutputQuant(ctx, 128, 0); s != Status::kOk) return s;
-  const Tensor& in = ctx.input(0);
-  if (in.type == DType::kInt8) {
-    if (in.scale < 1.0f / (1 << 28))
-      return ctx.Error(Status::kBadModel, "input scale is too small");
-    if (Status s = ExpectRequantScale(ctx, in.scale * 134217728.0, "input"); s != Status::kOk)
-      return s;
-    auto* p = ctx.New<ref::TanhParamsS8>();
-    if (p == nullptr) return ctx.Error(Status::kArenaTooSmall, "no arena left");
-    ref::TanhPrepareS8(in.scale, in.zero_point, p);
-    ctx.node().params = p;
-  }
-  ctx.AllowInPlace(0, 0);  // element-wise
-  return Status::kOk;
+  return PrepareSigmoidLike<ref::TanhParamsS8, ref::TanhPrepareS8>(ctx, 128, 0);
 }
 
 void EvalTanh(const Node& n, Tensor* t) {
-  const Tensor& in = In(n, t, 0);
-  Tensor& out = Out(n, t, 0);
-  if (in.type == DType::kInt8)
-    ref::TanhS8(*static_cast<const ref::TanhParamsS8*>(n.params), in.elements(),
-                in.as<int8_t>(), out.as<int8_t>());
-  else
-    ref::TanhF32(in.elements(), in.as<float>(), out.as<float>());
+  EvalSigmoidLike<ref::TanhParamsS8, ref::TanhS8, ref::TanhF32>(n, t);
 }
 
 }  // namespace mote::micro
