@@ -33,6 +33,48 @@ inline float ClampF(float v, float lo, float hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+// ADD of two quantized inputs (TFLite's scheme): each input plus its offset
+// is shifted left by left_shift (20 for int8, 15 for int16) and rescaled to
+// half the larger input scale; the sum is rescaled to the output.
+void AddPrepareQuantized(int left_shift, float scale1, int32_t zp1, float scale2, int32_t zp2,
+                         float out_scale, int32_t out_zp, int32_t act_min, int32_t act_max,
+                         AddParamsS8* p) {
+  p->input1_offset = -zp1;
+  p->input2_offset = -zp2;
+  p->output_offset = out_zp;
+  p->left_shift = left_shift;
+  const double twice_max = 2.0 * static_cast<double>(scale1 > scale2 ? scale1 : scale2);
+  QuantizeMultiplier(static_cast<double>(scale1) / twice_max, &p->input1_mult, &p->input1_shift);
+  QuantizeMultiplier(static_cast<double>(scale2) / twice_max, &p->input2_mult, &p->input2_shift);
+  QuantizeMultiplier(twice_max / ((1 << p->left_shift) * static_cast<double>(out_scale)),
+                     &p->output_mult, &p->output_shift);
+  p->act_min = act_min;
+  p->act_max = act_max;
+}
+
+template <typename T>
+void AddQuantized(const AddParamsS8& p, const Broadcast& bc, const T* a, const T* b, T* out) {
+  ForEach(bc, [&](int o, int ia, int ib) {
+    const int32_t x = (p.input1_offset + a[ia]) * (1 << p.left_shift);
+    const int32_t y = (p.input2_offset + b[ib]) * (1 << p.left_shift);
+    const int32_t sx = MultiplyByQuantizedMultiplier(x, p.input1_mult, p.input1_shift);
+    const int32_t sy = MultiplyByQuantizedMultiplier(y, p.input2_mult, p.input2_shift);
+    const int32_t r = MultiplyByQuantizedMultiplier(sx + sy, p.output_mult, p.output_shift) +
+                      p.output_offset;
+    out[o] = static_cast<T>(Clamp(r, p.act_min, p.act_max));
+  });
+}
+
+template <typename T>
+void MulQuantized(const MulParamsS8& p, const Broadcast& bc, const T* a, const T* b, T* out) {
+  ForEach(bc, [&](int o, int ia, int ib) {
+    const int32_t prod = (p.input1_offset + a[ia]) * (p.input2_offset + b[ib]);
+    const int32_t r = p.output_offset +
+                      MultiplyByQuantizedMultiplier(prod, p.output_mult, p.output_shift);
+    out[o] = static_cast<T>(Clamp(r, p.act_min, p.act_max));
+  });
+}
+
 }  // namespace
 
 bool MakeBroadcast(const int32_t* a_dims, int a_rank, const int32_t* b_dims,
@@ -62,30 +104,12 @@ bool MakeBroadcast(const int32_t* a_dims, int a_rank, const int32_t* b_dims,
 void AddPrepareS8(float scale1, int32_t zp1, float scale2, int32_t zp2,
                   float out_scale, int32_t out_zp, int32_t act_min,
                   int32_t act_max, AddParamsS8* p) {
-  p->input1_offset = -zp1;
-  p->input2_offset = -zp2;
-  p->output_offset = out_zp;
-  p->left_shift = 20;
-  const double twice_max = 2.0 * static_cast<double>(scale1 > scale2 ? scale1 : scale2);
-  QuantizeMultiplier(static_cast<double>(scale1) / twice_max, &p->input1_mult, &p->input1_shift);
-  QuantizeMultiplier(static_cast<double>(scale2) / twice_max, &p->input2_mult, &p->input2_shift);
-  QuantizeMultiplier(twice_max / ((1 << p->left_shift) * static_cast<double>(out_scale)),
-                     &p->output_mult, &p->output_shift);
-  p->act_min = act_min;
-  p->act_max = act_max;
+  AddPrepareQuantized(20, scale1, zp1, scale2, zp2, out_scale, out_zp, act_min, act_max, p);
 }
 
 void AddS8(const AddParamsS8& p, const Broadcast& bc, const int8_t* a,
            const int8_t* b, int8_t* out) {
-  ForEach(bc, [&](int o, int ia, int ib) {
-    const int32_t x = (p.input1_offset + a[ia]) * (1 << p.left_shift);
-    const int32_t y = (p.input2_offset + b[ib]) * (1 << p.left_shift);
-    const int32_t sx = MultiplyByQuantizedMultiplier(x, p.input1_mult, p.input1_shift);
-    const int32_t sy = MultiplyByQuantizedMultiplier(y, p.input2_mult, p.input2_shift);
-    const int32_t r = MultiplyByQuantizedMultiplier(sx + sy, p.output_mult, p.output_shift) +
-                      p.output_offset;
-    out[o] = static_cast<int8_t>(Clamp(r, p.act_min, p.act_max));
-  });
+  AddQuantized(p, bc, a, b, out);
 }
 
 void AddF32(float act_min, float act_max, const Broadcast& bc, const float* a,
@@ -108,12 +132,7 @@ void MulPrepareS8(float scale1, int32_t zp1, float scale2, int32_t zp2,
 
 void MulS8(const MulParamsS8& p, const Broadcast& bc, const int8_t* a,
            const int8_t* b, int8_t* out) {
-  ForEach(bc, [&](int o, int ia, int ib) {
-    const int32_t prod = (p.input1_offset + a[ia]) * (p.input2_offset + b[ib]);
-    const int32_t r = p.output_offset +
-                      MultiplyByQuantizedMultiplier(prod, p.output_mult, p.output_shift);
-    out[o] = static_cast<int8_t>(Clamp(r, p.act_min, p.act_max));
-  });
+  MulQuantized(p, bc, a, b, out);
 }
 
 void MulF32(float act_min, float act_max, const Broadcast& bc, const float* a,
@@ -204,40 +223,17 @@ void RequantizeImpl(const RequantizeParams& p, int size, const In* in, Out* out,
 void AddPrepareS16(float scale1, int32_t zp1, float scale2, int32_t zp2,
                    float out_scale, int32_t out_zp, int32_t act_min,
                    int32_t act_max, AddParamsS8* p) {
-  p->input1_offset = -zp1;
-  p->input2_offset = -zp2;
-  p->output_offset = out_zp;
-  p->left_shift = 15;
-  const double twice_max = 2.0 * static_cast<double>(scale1 > scale2 ? scale1 : scale2);
-  QuantizeMultiplier(static_cast<double>(scale1) / twice_max, &p->input1_mult, &p->input1_shift);
-  QuantizeMultiplier(static_cast<double>(scale2) / twice_max, &p->input2_mult, &p->input2_shift);
-  QuantizeMultiplier(twice_max / ((1 << p->left_shift) * static_cast<double>(out_scale)),
-                     &p->output_mult, &p->output_shift);
-  p->act_min = act_min;
-  p->act_max = act_max;
+  AddPrepareQuantized(15, scale1, zp1, scale2, zp2, out_scale, out_zp, act_min, act_max, p);
 }
 
 void AddS16(const AddParamsS8& p, const Broadcast& bc, const int16_t* a,
             const int16_t* b, int16_t* out) {
-  ForEach(bc, [&](int o, int ia, int ib) {
-    const int32_t x = (p.input1_offset + a[ia]) * (1 << p.left_shift);
-    const int32_t y = (p.input2_offset + b[ib]) * (1 << p.left_shift);
-    const int32_t sx = MultiplyByQuantizedMultiplier(x, p.input1_mult, p.input1_shift);
-    const int32_t sy = MultiplyByQuantizedMultiplier(y, p.input2_mult, p.input2_shift);
-    const int32_t r = MultiplyByQuantizedMultiplier(sx + sy, p.output_mult, p.output_shift) +
-                      p.output_offset;
-    out[o] = static_cast<int16_t>(Clamp(r, p.act_min, p.act_max));
-  });
+  AddQuantized(p, bc, a, b, out);
 }
 
 void MulS16(const MulParamsS8& p, const Broadcast& bc, const int16_t* a,
             const int16_t* b, int16_t* out) {
-  ForEach(bc, [&](int o, int ia, int ib) {
-    const int32_t prod = (p.input1_offset + a[ia]) * (p.input2_offset + b[ib]);
-    const int32_t r = p.output_offset +
-                      MultiplyByQuantizedMultiplier(prod, p.output_mult, p.output_shift);
-    out[o] = static_cast<int16_t>(Clamp(r, p.act_min, p.act_max));
-  });
+  MulQuantized(p, bc, a, b, out);
 }
 
 void QuantizeF32ToS16(float scale, int32_t zp, int size, const float* in,
