@@ -363,30 +363,6 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes,
   std::printf("QAT forward vs int8: %d of %zu outputs byte-equal, the rest within 1 LSB\n", exact, p.data.size());
 }
 
-TEST(Qat, ForwardMatchesInt8ModelConv1DBatchNormSigmoid) {
-  ExpectForwardMatchesInt8(
-      {{"input_shape", {16, 1}}, {"loss", "binary_crossentropy"},
-       {"layers", {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}},
-                   {{"type", "BatchNormalization"}},
-                   {{"type", "ReLU"}},
-                   {{"type", "AveragePooling1D"}, {"pool_size", 2}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}},
-      1);
-}
-
-TEST(Qat, ForwardMatchesInt8ModelConv2DSoftmax) {
-  ExpectForwardMatchesInt8(
-      {{"input_shape", {6, 6, 1}}, {"loss", "sparse_categorical_crossentropy"},
-       {"layers", {{{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
-                   {{"type", "BatchNormalization"}},
-                   {{"type", "ReLU"}},
-                   {{"type", "MaxPooling2D"}, {"pool_size", 2}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}},
-      3);
-}
-
 const nlohmann::json kConv1DBn = {
     {"input_shape", {16, 1}}, {"loss", "binary_crossentropy"},
     {"layers", {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}},
@@ -396,6 +372,21 @@ const nlohmann::json kConv1DBn = {
                 {{"type", "Flatten"}},
                 {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}};
 
+// Conv2D (no bias) + BN + ReLU + MaxPool -> Dense(3) softmax on 6x6xC.
+nlohmann::json Conv2DBnSoftmax(int channels) {
+  return {{"input_shape", {6, 6, channels}}, {"loss", "sparse_categorical_crossentropy"},
+          {"layers", {{{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
+                      {{"type", "BatchNormalization"}},
+                      {{"type", "ReLU"}},
+                      {{"type", "MaxPooling2D"}, {"pool_size", 2}},
+                      {{"type", "Flatten"}},
+                      {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}};
+}
+
+TEST(Qat, ForwardMatchesInt8ModelConv1DBatchNormSigmoid) { ExpectForwardMatchesInt8(kConv1DBn, 1); }
+
+TEST(Qat, ForwardMatchesInt8ModelConv2DSoftmax) { ExpectForwardMatchesInt8(Conv2DBnSoftmax(1), 3); }
+
 TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv1D) {
   ExpectForwardMatchesInt8(kConv1DBn, 1, QatBatchNorm::kBatch);
 }
@@ -403,15 +394,7 @@ TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv1D) {
 // (Without the ReLU/pool, Conv2D+BN -> Flatten -> Dense softmax, some outputs
 // differ by 2 LSB in both BN modes: 1 LSB of a logit moves the softmax more.)
 TEST(Qat, ForwardMatchesInt8ModelBatchStatisticsConv2D) {
-  ExpectForwardMatchesInt8(
-      {{"input_shape", {6, 6, 2}}, {"loss", "sparse_categorical_crossentropy"},
-       {"layers", {{{"type", "Conv2D"}, {"filters", 3}, {"kernel_size", 3}, {"use_bias", false}},
-                   {{"type", "BatchNormalization"}},
-                   {{"type", "ReLU"}},
-                   {{"type", "MaxPooling2D"}, {"pool_size", 2}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 3}, {"activation", "softmax"}}}}},
-      3, QatBatchNorm::kBatch);
+  ExpectForwardMatchesInt8(Conv2DBnSoftmax(2), 3, QatBatchNorm::kBatch);
 }
 
 // TFMOT's semantics on a digits-like net (batch BN, ranges from [-6, 6]):
