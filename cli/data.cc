@@ -260,7 +260,8 @@ void AddData(CLI::App& app) {
       "synth-stream",
       "A long recording for false-accept / false-reject tests: background sentences\n"
       "and other words, changing noise, and K spoken digits at random times, spoken\n"
-      "only by the TEST-split speakers of synth-kws. Writes FILE.wav (16 kHz mono\n"
+      "only by the TEST-split speakers of synth-kws (--split train / val: by those\n"
+      "speakers instead). Writes FILE.wav (16 kHz mono\n"
       "16-bit), FILE.csv (keyword,start_s,end_s,speaker) and FILE.json.\n\n"
       "Examples:\n"
       "  mote data synth-stream -o stream.wav                 65 min, 240 keywords\n"
