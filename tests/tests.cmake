@@ -122,13 +122,13 @@ endif()
 # firmware's wakeword_loop.elf. The decision parameters go to the firmware
 # and to `mote wakeword` in the _vs_host test (section at the end): the
 # operating point `mote demo wakeword` chose for this model on its VAL stream
-# (hop 500 ms, K 1, 111 units; docs/wakeword.md), not on the test stream.
+# (hop 500 ms, K 2, 126 units; docs/wakeword.md), not on the test stream.
 set(MOTE_WAKEWORD_MODEL "")
 set(MOTE_WAKEWORD_STREAM "")
 set(MOTE_WAKEWORD_HOP_MS 500)
-set(MOTE_WAKEWORD_WINDOW 1)
+set(MOTE_WAKEWORD_WINDOW 2)
 set(MOTE_WAKEWORD_REFRACTORY_MS 1000)
-set(MOTE_WAKEWORD_THRESHOLD_UNITS 111)
+set(MOTE_WAKEWORD_THRESHOLD_UNITS 126)
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_WAKEWORD_MODEL ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/wakeword_int8.tflite)
   set(MOTE_WAKEWORD_STREAM ${CMAKE_BINARY_DIR}/demo/wakeword_stream.wav)
