@@ -168,8 +168,9 @@ void SynthStreamCommand(const StreamCliOptions& c) {
   data::SynthStreamOptions o = c.o;
   o.progress = !c.quiet;
   if (c.split == "train") o.split = static_cast<int>(data::Split::kTrain);
+  else if (c.split == "val") o.split = static_cast<int>(data::Split::kVal);
   else if (c.split == "test") o.split = static_cast<int>(data::Split::kTest);
-  else throw CommandError("--split '" + c.split + "': expected train or test");
+  else throw CommandError("--split '" + c.split + "': expected train, val or test");
   data::SynthStreamSummary s;
   std::string err;
   if (!data::SynthStream(o, &s, &err)) throw CommandError(err);
@@ -259,20 +260,25 @@ void AddData(CLI::App& app) {
       "synth-stream",
       "A long recording for false-accept / false-reject tests: background sentences\n"
       "and other words, changing noise, and K spoken digits at random times, spoken\n"
-      "only by the TEST-split speakers of synth-kws. Writes FILE.wav (16 kHz mono\n"
+      "only by the TEST-split speakers of synth-kws (--split train / val: by those\n"
+      "speakers instead). Writes FILE.wav (16 kHz mono\n"
       "16-bit), FILE.csv (keyword,start_s,end_s,speaker) and FILE.json.\n\n"
       "Examples:\n"
       "  mote data synth-stream -o stream.wav                 65 min, 240 keywords\n"
       "  mote data synth-stream -o short.wav --minutes 2 --keywords 10 --seed 3\n"
       "  mote data synth-stream -o talk.wav --split train --seed 5   training negatives\n"
-      "                                     (TRAIN-split speakers, never a test speaker)");
+      "                                     (TRAIN-split speakers, never a test speaker)\n"
+      "  mote data synth-stream -o val.wav --split val --minutes 65 --keywords 240 --seed 2001\n"
+      "                                     choosing the detector's operating point (VAL-split\n"
+      "                                     speakers: neither trained on nor tested)");
   st->add_option("-o,--output", t->o.out_wav, "output .wav file")->required();
   st->add_option("--minutes", t->o.minutes, "length in minutes (default 65)");
   st->add_option("--keywords", t->o.keywords, "keywords to insert (default 240)");
   st->add_option("--seed", t->o.seed, "random seed (default 1)");
   st->add_option("--voices", t->o.voices, "restrict to these accents / speakers (of --split only)");
   st->add_option("--split", t->split,
-                 "whose voices: test (default; for evaluation) or train (for training data)");
+                 "whose voices: test (default; for evaluation), val (for choosing thresholds) or\n"
+                 "train (for training data)");
   st->add_option("--jobs", t->o.jobs, "parallel workers (default 2)")->check(CLI::Range(1, 256));
   st->add_flag("--json", t->json, "print the result as JSON");
   st->add_flag("-q,--quiet", t->quiet, "no progress on stderr");

@@ -370,7 +370,10 @@ void AddDemo(CLI::App& app) {
               "  mote demo kws --per-class 20 --epochs 2  # a quick smoke run\n"
               "  mote demo wakeword --out w             # + talk negatives, hard-negative mining,\n"
               "                                         #   FA/h and FRR on a 65-min test stream\n"
-              "  mote demo wakeword --stream s.wav      # reuse `mote data synth-stream -o s.wav`");
+              "  mote demo wakeword --stream s.wav      # reuse `mote data synth-stream -o s.wav`\n"
+              "  mote demo wakeword --evaluate m.tflite --stream s.wav --val-stream v.wav\n"
+              "                                         # operating point of a trained model: chosen\n"
+              "                                         #   on the val stream, FA/h + FRR on the test one");
   cmd->add_option("example", o->example, "example name: anomaly | kws | wakeword")->required();
   cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo)");
   cmd->add_option("--data", o->data,
@@ -383,6 +386,28 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--stream", w.stream,
                   "wakeword: TEST stream .wav with its .csv (default: OUT/stream.wav, made by\n"
                   "synth-stream: 65 min, 240 keywords, seed 1, test speakers)");
+  cmd->add_option("--val-stream", w.val_stream,
+                  "wakeword: VAL stream .wav with its .csv that chooses the operating point\n"
+                  "(default: OUT/val_stream.wav, made by synth-stream --split val: 65 min,\n"
+                  "240 keywords, seed + 2000, val speakers; never the test stream)");
+  cmd->add_option("--evaluate", w.evaluate,
+                  "wakeword: only evaluate this int8 model on the val and test streams (no\n"
+                  "training); writes OUT/eval_report.json")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--val-minutes", w.val_minutes, "wakeword: minutes of the generated val stream (65)")
+      ->check(CLI::Range(0.1, 1440.0));
+  cmd->add_option("--val-keywords", w.val_keywords, "wakeword: keywords in it (240)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--spec-time-masks", w.spec_time_masks,
+                  "wakeword: SpecAugment time masks per training example (0: off)")
+      ->check(CLI::Range(0, 8));
+  cmd->add_option("--spec-time-width", w.spec_time_width, "wakeword: widest time mask in frames")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--spec-freq-masks", w.spec_freq_masks,
+                  "wakeword: SpecAugment feature masks per training example (0: off)")
+      ->check(CLI::Range(0, 8));
+  cmd->add_option("--spec-freq-width", w.spec_freq_width, "wakeword: widest feature mask")
+      ->check(CLI::Range(0, 1000));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
   cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));
@@ -405,7 +430,7 @@ void AddDemo(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--hop-ms", w.hop_ms, "wakeword: hop of the reported operating point, 250 or 500")
       ->check(CLI::IsMember({250, 500}));
-  cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit (0.10)")
+  cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit on the val stream (0.10)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--recipe", o->recipe,
                   "default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"

@@ -11,9 +11,11 @@
 //   5. hard-negative mining: the model over every talk window, the windows it
 //      wrongly scores as a keyword join `_unknown_`, fine-tune; N rounds;
 //   6. int8 PTQ -> wakeword_int8.tflite (manifest: labels + front end);
-//   7. the int8 model over the TEST stream (speakers never heard in training)
-//      through host/wakeword (the device's streaming code), detector sweep at
-//      hop 250 and 500 ms -> operating point, report.json.
+//   7. the int8 model over a VAL stream (val speakers) and the TEST stream
+//      (test speakers; neither heard in training) through host/wakeword (the
+//      device's streaming code), detector sweep at hop 250 and 500 ms; the
+//      operating point is chosen on the VAL stream and reported with the TEST
+//      stream's figures at that point (report.json).
 #include "cli/demo_wakeword.h"
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -195,12 +198,66 @@ std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrac
   return s;
 }
 
+// The TEST stream (--stream, or OUT/stream.wav made with seed 1) and the VAL
+// stream (--val-stream, or OUT/val_stream.wav made with seed + 2000).
+void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool* test_made,
+                       std::string* val_wav, bool* val_made) {
+  auto say = [&](const std::string& s) {
+    if (!o.quiet) std::fprintf(stderr, "wakeword: %s\n", s.c_str());
+  };
+  *test_wav = o.stream;
+  *test_made = false;
+  if (test_wav->empty()) {
+    *test_wav = o.out + "/stream.wav";
+    say("test stream (test speakers) " + *test_wav);
+    *test_made = EnsureStream(*test_wav, 1, o.stream_minutes, o.stream_keywords,
+                              static_cast<int>(data::Split::kTest), o.threads, o.quiet);
+  }
+  *val_wav = o.val_stream;
+  *val_made = false;
+  if (val_wav->empty()) {
+    *val_wav = o.out + "/val_stream.wav";
+    say("val stream (val speakers) " + *val_wav);
+    *val_made = EnsureStream(*val_wav, o.seed + 2000, o.val_minutes, o.val_keywords,
+                             static_cast<int>(data::Split::kVal), o.threads, o.quiet);
+  }
+  if (std::filesystem::exists(*val_wav) && std::filesystem::exists(*test_wav) &&
+      std::filesystem::equivalent(*val_wav, *test_wav))
+    throw CommandError("--val-stream " + *val_wav + ": the same file as the test stream (choose on val, report on test)");
+}
+
+// --evaluate MODEL: only step 7, for a model trained earlier.
+void EvaluateOnly(const WakewordDemoOptions& o) {
+  std::filesystem::create_directories(o.out);
+  std::string test_wav, val_wav;
+  bool test_made = false, val_made = false;
+  EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
+  nlohmann::json ev = EvaluateStreams(o.evaluate, val_wav, test_wav, o.hop_ms, o.max_frr);
+  ev["model"] = o.evaluate;
+  ev["test_stream"] = test_wav;
+  ev["val_stream"] = val_wav;
+  std::string err;
+  const std::string text = ev.dump(2) + "\n";
+  if (!host::WriteFile(o.out + "/eval_report.json", text.data(), text.size(), &err)) throw CommandError(err);
+  if (o.json) {
+    ev.erase("sweep");
+    ev.erase("val_sweep");
+    std::cout << ev.dump() << "\n";
+    return;
+  }
+  std::printf("mote demo wakeword --evaluate %s: %llu MACs\n", o.evaluate.c_str(),
+              static_cast<unsigned long long>(ev["macs"].get<uint64_t>()));
+  PrintStreamEval(ev, val_wav, test_wav);
+  std::printf("wrote %s/eval_report.json\n", o.out.c_str());
+}
+
 }  // namespace
 
 const char* WakewordModelJson() { return kModel; }
 
 void DemoWakeword(const WakewordDemoOptions& o) {
   train::SetThreads(o.threads);
+  if (!o.evaluate.empty()) return EvaluateOnly(o);
   const auto t0 = Clock::now();
   std::filesystem::create_directories(o.out);
   auto say = [&](const std::string& s) {
@@ -218,14 +275,9 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   say("talk stream (train speakers) " + talk_wav);
   const bool talk_made = EnsureStream(talk_wav, o.seed + 1000, o.talk_minutes, talk_keywords,
                                       static_cast<int>(data::Split::kTrain), o.threads, o.quiet);
-  std::string test_wav = o.stream;
-  bool test_made = false;
-  if (test_wav.empty()) {
-    test_wav = o.out + "/stream.wav";
-    say("test stream (test speakers) " + test_wav);
-    test_made = EnsureStream(test_wav, 1, o.stream_minutes, o.stream_keywords,
-                             static_cast<int>(data::Split::kTest), o.threads, o.quiet);
-  }
+  std::string test_wav, val_wav;
+  bool test_made = false, val_made = false;
+  EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
   const auto t1 = Clock::now();
 
   // 3. Features by the device's fixed-point front end.
@@ -296,6 +348,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   // says nothing about false alarms on talk, which mining works on.
   fit.early_stopping_patience = 0;
   fit.restore_best_weights = false;
+  fit.spec_augment.time_masks = o.spec_time_masks;
+  fit.spec_augment.time_width = o.spec_time_width;
+  fit.spec_augment.freq_masks = o.spec_freq_masks;
+  fit.spec_augment.freq_width = o.spec_freq_width;
   json rounds = json::array();
   auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
     const bool has_val = x_val.shape[0] > 0;
@@ -374,37 +430,9 @@ void DemoWakeword(const WakewordDemoOptions& o) {
     throw CommandError(err);
   const auto t5 = Clock::now();
 
-  // 7. The TEST stream through the device's streaming code; sweeps.
-  auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
-  if (!kws) throw CommandError(err);
-  uint64_t macs = 0;
-  for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;
-  auto test_audio = host::ReadAudioInt16(test_wav, &err);
-  if (!test_audio) throw CommandError(err);
-  std::vector<ww::TruthEvent> truth;
-  if (!ww::LoadTruth(data::StreamSidecarPath(test_wav, ".csv"), &truth, &err)) throw CommandError(err);
-  const uint32_t refractory_ms = 1000;
-  json sweeps = json::object(), best = json::array();
-  OperatingPoint chosen;
-  std::vector<SweepRow> printed;
-  for (uint32_t hop : {250u, 500u}) {
-    ww::StreamOptions so;
-    so.hop_ms = hop;
-    ww::Posteriors post;
-    if (!ww::RunPosteriors(kws.get(), test_audio->samples, static_cast<uint32_t>(test_audio->rate), so,
-                           &post, &err))
-      throw CommandError(test_wav + ": " + err);
-    const std::vector<int> windows = hop == 250 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
-    const auto rows = SweepStream(*kws, post, truth, windows, refractory_ms, 0.25);
-    json table = json::array();
-    for (const auto& r : rows) table.push_back(RowJson(r));
-    sweeps[std::to_string(hop) + "ms"] = table;
-    for (const auto& r : BestPerWindow(rows, o.max_frr)) {
-      best.push_back(RowJson(r));
-      printed.push_back(r);
-    }
-    if (static_cast<int>(hop) == o.hop_ms) chosen = ChooseOperatingPoint(rows, o.max_frr);
-  }
+  // 7. The VAL and TEST streams through the device's streaming code; sweeps;
+  // the operating point chosen on VAL, reported on TEST.
+  const json ev = EvaluateStreams(model_path, val_wav, test_wav, o.hop_ms, o.max_frr);
   const auto t6 = Clock::now();
 
   size_t float_params = 0;
@@ -417,25 +445,22 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                {"shifted_copies", o.shifts}, {"val_clips", va.clips.size()}, {"test_clips", te.clips.size()},
                {"talk_stream", talk_wav}, {"talk_generated", talk_made}, {"talk_minutes", o.talk_minutes},
                {"talk_keywords", talk_keywords}, {"talk_negatives", n_neg}, {"talk_keyword_windows", talk_positives},
-               {"test_stream", test_wav}, {"test_generated", test_made}, {"test_keywords", truth.size()}};
+               {"test_stream", test_wav}, {"test_generated", test_made}, {"test_keywords", ev["test_keywords"]},
+               {"val_stream", val_wav}, {"val_generated", val_made}, {"val_keywords", ev["val_keywords"]}};
   j["front_end"] = {{"feature", "mfcc"}, {"path", "fixed"}, {"frames", frames}, {"features", mdsp::NumFeatures(c)}};
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
+                   {"spec_augment", fit.spec_augment.ToJson()},
                    {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
   j["labels"] = labels;
   j["clip_accuracy"] = {{"float", float_report.accuracy}, {"int8", int8_report.accuracy}};
   j["int8_report"] = int8_report.ToJson();
   j["int8_confusion"] = Confusion(te.labels, int8_pred, static_cast<int>(labels.size()));
-  j["macs"] = macs;
+  j["macs"] = ev["macs"];
   j["tflite_bytes"] = q.tflite.size();
   j["arena_bytes"] = q.arena_bytes;
   j["float_params"] = float_params;
-  j["refractory_ms"] = refractory_ms;
-  j["max_frr"] = o.max_frr;
-  j["best_per_window"] = best;
-  j["operating_point"] = chosen.found ? RowJson(chosen.row) : json(nullptr);
-  j["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
-               {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
-  j["sweep"] = sweeps;
+  for (const auto& [k, v] : ev.items())
+    if (k != "macs" && k != "test_keywords" && k != "val_keywords") j[k] = v;
   j["threads"] = o.threads;
   j["seconds"] = {{"data", Seconds(t0, t1)}, {"features", Seconds(t1, t2)}, {"train", Seconds(t2, t3)},
                   {"mining", Seconds(t3, t4)}, {"quantize", Seconds(t4, t5)}, {"stream_eval", Seconds(t5, t6)},
@@ -446,6 +471,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   if (o.json) {
     json small = j;
     small.erase("sweep");
+    small.erase("val_sweep");
     std::cout << small.dump() << "\n";
     return;
   }
@@ -456,20 +482,9 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   std::printf("clip accuracy  float %.2f %%, int8 %.2f %% (test speakers, %zu clips)\n",
               100 * float_report.accuracy, 100 * int8_report.accuracy, te.clips.size());
   std::printf("model          %llu MACs, %zu bytes, arena %zu bytes, %zu parameters\n",
-              static_cast<unsigned long long>(macs), q.tflite.size(), q.arena_bytes, float_params);
-  std::printf("test stream    %s: %zu keywords, %.3f h without keywords\n", test_wav.c_str(), truth.size(),
-              printed.empty() ? 0.0 : printed[0].score.non_keyword_hours);
-  std::printf("best FA/h at FRR <= %.0f %% per hop and window K (refractory %u ms):\n", 100 * o.max_frr, refractory_ms);
-  for (const auto& r : printed)
-    std::printf("  hop %3u ms  K %d  threshold %.3f (%3d units)  FA/h %7.2f (%d)  FRR %5.2f %% (%d)\n", r.hop_ms,
-                r.window, r.threshold, r.units, r.score.fa_per_hour, r.score.false_accepts, 100 * r.score.frr,
-                r.score.false_rejects);
-  if (chosen.found)
-    std::printf("operating point hop %u ms, K %d, threshold %d units: %.2f FA/h at %.2f %% FRR (goal 1 FA/h: %s)\n",
-                chosen.row.hop_ms, chosen.row.window, chosen.row.units, chosen.row.score.fa_per_hour,
-                100 * chosen.row.score.frr, j["goal"]["met"].get<bool>() ? "met" : "not met");
-  else
-    std::printf("operating point: no threshold reaches FRR <= %.0f %% at hop %d ms\n", 100 * o.max_frr, o.hop_ms);
+              static_cast<unsigned long long>(ev["macs"].get<uint64_t>()), q.tflite.size(), q.arena_bytes,
+              float_params);
+  PrintStreamEval(ev, val_wav, test_wav);
   const auto& s = j["seconds"];
   std::printf("wall time      data %.1f s, features %.1f s, train %.1f s, mining %.1f s, quantize %.1f s, "
               "stream %.1f s, total %.1f s\n",

@@ -25,8 +25,17 @@ struct WakewordDemoOptions : KwsDemoOptions {
   std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav
   double stream_minutes = 65;  // when generating
   int stream_keywords = 240;
+  std::string val_stream;      // VAL stream .wav (+ .csv) choosing the operating point;
+                               // empty: generate OUT/val_stream.wav (seed + 2000)
+  double val_minutes = 65;     // when generating (as long as the test stream: FA/h to ~1 / h)
+  int val_keywords = 240;
+  std::string evaluate;        // an int8 model: skip training, only evaluate it (OUT/eval_report.json)
   int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
-  double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this
+  double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this, on the VAL stream
+  int spec_time_masks = 0;     // SpecAugment-style masks per training example (FitOptions)
+  int spec_time_width = 0;
+  int spec_freq_masks = 0;
+  int spec_freq_width = 0;
 };
 
 void DemoWakeword(const WakewordDemoOptions& o);

@@ -1,7 +1,13 @@
 #include "cli/wakeword_sweep.h"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
+
+#include "cli/commands.h"
+#include "host/data/synth_stream.h"
+#include "host/io/wav.h"
+#include "host/plan/cost.h"
 
 namespace mote::cli {
 
@@ -54,6 +60,17 @@ OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double ma
   return op;
 }
 
+OperatingPoint AtPoint(const std::vector<SweepRow>& rows, const SweepRow& point) {
+  OperatingPoint op;
+  for (const SweepRow& r : rows)
+    if (r.hop_ms == point.hop_ms && r.window == point.window && r.units == point.units) {
+      op.row = r;
+      op.found = true;
+      break;
+    }
+  return op;
+}
+
 std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double max_frr) {
   std::map<int, std::vector<SweepRow>> by_window;
   for (const SweepRow& r : rows) by_window[r.window].push_back(r);
@@ -77,6 +94,111 @@ nlohmann::json RowJson(const SweepRow& r) {
           {"false_rejects", r.score.false_rejects},
           {"keywords", r.score.keywords},
           {"non_keyword_hours", r.score.non_keyword_hours}};
+}
+
+namespace {
+
+using StreamSweep = std::map<std::string, std::vector<SweepRow>>;  // "250ms", "500ms"
+
+StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refractory_ms,
+                      std::vector<ww::TruthEvent>* truth) {
+  std::string err;
+  auto audio = host::ReadAudioInt16(wav, &err);
+  if (!audio) throw CommandError(err);
+  if (!ww::LoadTruth(data::StreamSidecarPath(wav, ".csv"), truth, &err)) throw CommandError(err);
+  StreamSweep out;
+  for (uint32_t hop : {250u, 500u}) {
+    ww::StreamOptions so;
+    so.hop_ms = hop;
+    ww::Posteriors post;
+    if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
+      throw CommandError(wav + ": " + err);
+    const std::vector<int> windows = hop == 250 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
+    out[std::to_string(hop) + "ms"] = SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25);
+  }
+  return out;
+}
+
+nlohmann::json PointJson(const OperatingPoint& p) { return p.found ? RowJson(p.row) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
+                               const std::string& test_wav, int hop_ms, double max_frr) {
+  using nlohmann::json;
+  std::string err;
+  auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
+  if (!kws) throw CommandError(err);
+  uint64_t macs = 0;
+  for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;
+  const uint32_t refractory_ms = 1000;
+  std::vector<ww::TruthEvent> truth, val_truth;
+  const StreamSweep val = SweepFile(kws.get(), val_wav, refractory_ms, &val_truth);
+  const StreamSweep test = SweepFile(kws.get(), test_wav, refractory_ms, &truth);
+  const std::string key = std::to_string(hop_ms) + "ms";
+  if (!val.count(key)) throw CommandError("--hop-ms " + std::to_string(hop_ms) + ": expected 250 or 500");
+  json e;
+  e["macs"] = macs;
+  e["refractory_ms"] = refractory_ms;
+  e["max_frr"] = max_frr;
+  e["val_keywords"] = val_truth.size();
+  e["test_keywords"] = truth.size();
+  for (const auto& [tag, sweep] : {std::pair<std::string, const StreamSweep*>{"", &test}, {"val_", &val}}) {
+    json tables = json::object(), best = json::array();
+    for (const auto& [name, rows] : *sweep) {
+      json table = json::array();
+      for (const auto& r : rows) table.push_back(RowJson(r));
+      tables[name] = table;
+      for (const auto& r : BestPerWindow(rows, max_frr)) best.push_back(RowJson(r));
+    }
+    e[tag + "sweep"] = tables;
+    e[tag + "best_per_window"] = best;
+  }
+  const OperatingPoint val_point = ChooseOperatingPoint(val.at(key), max_frr);
+  const OperatingPoint chosen = val_point.found ? AtPoint(test.at(key), val_point.row) : OperatingPoint{};
+  e["val_operating_point"] = PointJson(val_point);
+  e["operating_point"] = PointJson(chosen);
+  e["test_best_point"] = PointJson(ChooseOperatingPoint(test.at(key), max_frr));
+  e["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
+               {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
+  return e;
+}
+
+void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav) {
+  auto line = [](const nlohmann::json& r) {
+    std::printf("  hop %3d ms  K %d  threshold %.3f (%3d units)  FA/h %7.2f (%d)  FRR %5.2f %% (%d)\n",
+                r["hop_ms"].get<int>(), r["window"].get<int>(), r["threshold"].get<double>(),
+                r["threshold_units"].get<int>(), r["fa_per_hour"].get<double>(), r["false_accepts"].get<int>(),
+                100 * r["frr"].get<double>(), r["false_rejects"].get<int>());
+  };
+  const double max_frr = e["max_frr"].get<double>();
+  const auto& best = e["best_per_window"];
+  std::printf("test stream    %s: %d keywords, %.3f h without keywords\n", test_wav.c_str(),
+              e["test_keywords"].get<int>(), best.empty() ? 0.0 : best[0]["non_keyword_hours"].get<double>());
+  std::printf("val stream     %s: %d keywords (chooses the operating point)\n", val_wav.c_str(),
+              e["val_keywords"].get<int>());
+  std::printf("val stream: best FA/h at FRR <= %.0f %% per hop and window K (refractory %d ms):\n",
+              100 * max_frr, e["refractory_ms"].get<int>());
+  for (const auto& r : e["val_best_per_window"]) line(r);
+  std::printf("test stream's own best per hop and K (for information; chosen on the test stream):\n");
+  for (const auto& r : best) line(r);
+  const auto& v = e["val_operating_point"];
+  const auto& op = e["operating_point"];
+  if (v.is_object() && op.is_object()) {
+    std::printf("operating point (chosen on val): hop %d ms, K %d, %d units; val %.2f FA/h at %.2f %% FRR\n",
+                v["hop_ms"].get<int>(), v["window"].get<int>(), v["threshold_units"].get<int>(),
+                v["fa_per_hour"].get<double>(), 100 * v["frr"].get<double>());
+    std::printf("TEST stream at that point: %.2f FA/h (%d) at %.2f %% FRR (%d) (goal 1 FA/h at 10 %%: %s)\n",
+                op["fa_per_hour"].get<double>(), op["false_accepts"].get<int>(), 100 * op["frr"].get<double>(),
+                op["false_rejects"].get<int>(), e["goal"]["met"].get<bool>() ? "met" : "not met");
+  } else {
+    std::printf("operating point: no threshold reaches FRR <= %.0f %% on the val stream\n", 100 * max_frr);
+  }
+  const auto& tb = e["test_best_point"];
+  if (tb.is_object())
+    std::printf("test stream's own best at that hop (information): K %d, %d units, %.2f FA/h at %.2f %% FRR\n",
+                tb["window"].get<int>(), tb["threshold_units"].get<int>(), tb["fa_per_hour"].get<double>(),
+                100 * tb["frr"].get<double>());
 }
 
 }  // namespace mote::cli

@@ -8,11 +8,13 @@
 // lower threshold. found = false when no row reaches max_frr.
 //
 //   auto rows = SweepStream(kws, post, truth, {1, 2, 3, 4}, 1000, 0.25);
-//   OperatingPoint op = ChooseOperatingPoint(rows, 0.10);
+//   OperatingPoint op = ChooseOperatingPoint(val_rows, 0.10);      // choose on val
+//   OperatingPoint test = AtPoint(test_rows, op.row);              // report on test
 #ifndef MOTE_CLI_WAKEWORD_SWEEP_H_
 #define MOTE_CLI_WAKEWORD_SWEEP_H_
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "host/wakeword/stream.h"
@@ -40,10 +42,29 @@ struct OperatingPoint {
 };
 OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double max_frr);
 
+// The row of `rows` with point's hop, window and threshold units: the figures
+// of another stream at an operating point chosen elsewhere (val -> test).
+// found = false when `rows` has no such row.
+OperatingPoint AtPoint(const std::vector<SweepRow>& rows, const SweepRow& point);
+
 // Per window K: the operating point at max_frr (one line each), for reports.
 std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double max_frr);
 
 nlohmann::json RowJson(const SweepRow& r);
+
+// The int8 model `model_path` over a VAL and a TEST stream (.wav + .csv each)
+// through host/wakeword, swept at hop 250 ms (K = 1..5) and 500 ms (K = 1..3),
+// refractory 1 s, tolerance 0.25 s, thresholds 64..255 units. The operating
+// point is chosen on VAL at `hop_ms` with FRR <= max_frr and read on TEST.
+// JSON: macs, refractory_ms, max_frr, val_keywords, test_keywords,
+// best_per_window (test), val_best_per_window, val_operating_point,
+// operating_point (TEST figures at the VAL choice), test_best_point (the test
+// stream's own best, for information), goal, sweep, val_sweep. Throws
+// CommandError on unreadable files.
+nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
+                               const std::string& test_wav, int hop_ms, double max_frr);
+// The summary lines of EvaluateStreams' JSON on stdout.
+void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav);
 
 }  // namespace mote::cli
 

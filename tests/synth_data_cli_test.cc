@@ -68,8 +68,8 @@ TEST(SynthDataCli, BadOptionsGetOneLineErrors) {
   EXPECT_EQ(RunCommand(kMote + " data synth-stream -o /tmp/never.wav --minutes 1 --keywords 40", &out), 1);
   EXPECT_NE(out.find("at least 3 s"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(RunCommand(kMote + " data synth-stream -o /tmp/never.wav --split val", &out), 1);
-  EXPECT_NE(out.find("--split 'val': expected train or test"), std::string::npos) << out;
+  EXPECT_EQ(RunCommand(kMote + " data synth-stream -o /tmp/never.wav --split dev", &out), 1);
+  EXPECT_NE(out.find("--split 'dev': expected train, val or test"), std::string::npos) << out;
   if (HaveTools()) {
     out.clear();
     EXPECT_EQ(RunCommand(kMote + " data synth-kws -o /tmp/never --voices nowhere-land", &out), 1);

@@ -1,9 +1,11 @@
 // `mote demo wakeword` smoke configuration (6 clips per label, 1 epoch, a
-// 1-minute talk stream, one mining round, a 30 s test stream): it writes the
-// model, weights and report; the talk stream is spoken by TRAIN-split
-// speakers only and the test stream by TEST-split speakers only; the report's
-// operating point is reproduced exactly by `mote wakeword` with the same
-// parameters (same model, stream, hop, K, threshold units). Skipped when
+// 1-minute talk stream, one mining round, 30 s val and test streams): it
+// writes the model, weights and report; the talk stream is spoken by
+// TRAIN-split speakers only, the val stream by VAL-split speakers only and the
+// test stream by TEST-split speakers only; the operating point is the val
+// stream's choice, and `mote wakeword` with its hop, K and threshold units
+// reproduces the val figures on the val stream and the reported test figures
+// on the test stream. Skipped when
 // espeak-ng or sox is missing. Full-run figures: examples/wakeword/README.md.
 #include <gtest/gtest.h>
 
@@ -44,13 +46,14 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " demo wakeword --out " + dir.string() +
                            " --per-class 6 --epochs 1 --shifts 1 --talk-minutes 1 --talk-keywords 6"
                            " --negatives 300 --mine-rounds 1 --mine-epochs 1 --mine-threshold 0.05"
-                           " --stream-minutes 0.5 --stream-keywords 6 --max-frr 1 --seed 3 -q --json",
+                           " --stream-minutes 0.5 --stream-keywords 6 --val-minutes 0.5 --val-keywords 6"
+                           " --spec-time-masks 1 --spec-time-width 4 --max-frr 1 --seed 3 -q --json",
                        &out),
             0)
       << out;
   const json j = json::parse(out);
   for (const char* f : {"wakeword_int8.tflite", "wakeword_float.bin", "report.json", "model.json",
-                        "talk.wav", "talk.csv", "stream.wav", "stream.csv"})
+                        "talk.wav", "talk.csv", "stream.wav", "stream.csv", "val_stream.wav", "val_stream.csv"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   std::ifstream trained(dir / "model.json");
   std::ifstream documented(fs::path(__FILE__).parent_path().parent_path() / "examples/wakeword/model.json");
@@ -58,14 +61,30 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   if (documented) EXPECT_EQ(json::parse(trained), json::parse(documented));
 
   // Who speaks where.
-  std::ifstream talk_json(dir / "talk.json"), test_json(dir / "stream.json");
-  const json talk = json::parse(talk_json), test = json::parse(test_json);
+  std::ifstream talk_json(dir / "talk.json"), test_json(dir / "stream.json"), val_json(dir / "val_stream.json");
+  const json talk = json::parse(talk_json), test = json::parse(test_json), val = json::parse(val_json);
   EXPECT_EQ(talk["split"], "train");
   EXPECT_EQ(test["split"], "test");
+  EXPECT_EQ(val["split"], "val");
+  EXPECT_EQ(val["seed"], 3 + 2000);
   const auto train_ids = SpeakersOf(data::Split::kTrain), test_ids = SpeakersOf(data::Split::kTest);
+  const auto val_ids = SpeakersOf(data::Split::kVal);
   ASSERT_FALSE(talk["speakers"].empty());
+  ASSERT_FALSE(val["speakers"].empty());
   for (const auto& s : talk["speakers"]) EXPECT_TRUE(train_ids.count(s.get<std::string>())) << s;
   for (const auto& s : test["speakers"]) EXPECT_TRUE(test_ids.count(s.get<std::string>())) << s;
+  for (const auto& s : val["speakers"]) EXPECT_TRUE(val_ids.count(s.get<std::string>())) << s;
+  // The keywords are spoken by the listed speakers (the CSV's last column).
+  std::ifstream val_csv(dir / "val_stream.csv");
+  std::string line;
+  std::getline(val_csv, line);
+  int val_rows = 0;
+  while (std::getline(val_csv, line)) {
+    EXPECT_TRUE(val_ids.count(line.substr(line.rfind(',') + 1))) << line;
+    ++val_rows;
+  }
+  EXPECT_EQ(val_rows, 6);
+  EXPECT_EQ(j["training"]["spec_augment"]["time_width"], 4);
 
   // 6 clips per label: 4 train (x2 with one shift), 1 val, 1 test; talk windows added.
   EXPECT_EQ(j["data"]["train_clips"], 48);
@@ -80,22 +99,55 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_GE(acc, 0.0);
   EXPECT_LE(acc, 1.0);
 
-  // --max-frr 1: an operating point always exists; `mote wakeword` agrees with it.
+  // --max-frr 1: an operating point always exists; chosen on val, reported on
+  // test; `mote wakeword` agrees with both.
+  const json& vop = j["val_operating_point"];
   const json& op = j["operating_point"];
+  ASSERT_TRUE(vop.is_object()) << j.dump();
   ASSERT_TRUE(op.is_object()) << j.dump();
+  ASSERT_TRUE(j["test_best_point"].is_object()) << j.dump();
   EXPECT_EQ(op["hop_ms"], 500);
-  std::string ww;
-  ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " wakeword " + (dir / "wakeword_int8.tflite").string() + " " +
-                           (dir / "stream.wav").string() + " --truth " + (dir / "stream.csv").string() +
-                           " --hop 500ms --window " + std::to_string(op["window"].get<int>()) +
-                           " --threshold-units " + std::to_string(op["threshold_units"].get<int>()) +
-                           " --refractory 1000ms --json",
-                       &ww),
-            0)
-      << ww;
-  const json w = json::parse(ww);
-  EXPECT_EQ(w["score"]["false_accepts"], op["false_accepts"]) << ww;
-  EXPECT_EQ(w["score"]["false_rejects"], op["false_rejects"]) << ww;
+  EXPECT_EQ(vop["hop_ms"], 500);
+  EXPECT_EQ(op["window"], vop["window"]);
+  EXPECT_EQ(op["threshold_units"], vop["threshold_units"]);
+  EXPECT_EQ(j["data"]["val_keywords"], 6);
+  // The test stream's own best is never worse than the val-chosen point on it.
+  EXPECT_LE(j["test_best_point"]["false_accepts"].get<int>(), op["false_accepts"].get<int>());
+  auto run_ww = [&](const std::string& stream) {
+    std::string ww;
+    EXPECT_EQ(RunCommand(std::string(MOTE_CLI) + " wakeword " + (dir / "wakeword_int8.tflite").string() + " " +
+                             (dir / (stream + ".wav")).string() + " --truth " + (dir / (stream + ".csv")).string() +
+                             " --hop 500ms --window " + std::to_string(vop["window"].get<int>()) +
+                             " --threshold-units " + std::to_string(vop["threshold_units"].get<int>()) +
+                             " --refractory 1000ms --json",
+                         &ww),
+              0)
+        << ww;
+    return json::parse(ww);
+  };
+  const json w = run_ww("stream");
+  EXPECT_EQ(w["score"]["false_accepts"], op["false_accepts"]) << w.dump();
+  EXPECT_EQ(w["score"]["false_rejects"], op["false_rejects"]) << w.dump();
+  const json v = run_ww("val_stream");
+  EXPECT_EQ(v["score"]["false_accepts"], vop["false_accepts"]) << v.dump();
+  EXPECT_EQ(v["score"]["false_rejects"], vop["false_rejects"]) << v.dump();
+
+  // --evaluate: the same choice and figures for the saved model, no training.
+  std::string ev_out;
+  const std::string eval_cmd = std::string(MOTE_CLI) + " demo wakeword --evaluate " +
+                               (dir / "wakeword_int8.tflite").string() + " --out " + (dir / "eval").string() +
+                               " --stream " + (dir / "stream.wav").string() + " --max-frr 1 --seed 3 -q";
+  ASSERT_EQ(RunCommand(eval_cmd + " --val-stream " + (dir / "val_stream.wav").string() + " --json", &ev_out), 0)
+      << ev_out;
+  const json ev = json::parse(ev_out);
+  EXPECT_EQ(ev["val_operating_point"], vop);
+  EXPECT_EQ(ev["operating_point"], op);
+  EXPECT_EQ(ev["test_best_point"], j["test_best_point"]);
+  EXPECT_TRUE(fs::exists(dir / "eval" / "eval_report.json"));
+  // Choosing on the test stream itself is refused.
+  ev_out.clear();
+  EXPECT_EQ(mote::testing::RunCommand(eval_cmd + " --val-stream " + (dir / "stream.wav").string(), &ev_out, true), 1);
+  EXPECT_NE(ev_out.find("the same file as the test stream"), std::string::npos) << ev_out;
   fs::remove_all(dir);
 }
 

@@ -128,8 +128,9 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
     return Fail(err, "--minutes " + std::to_string(o.minutes) + " with --keywords " +
                          std::to_string(o.keywords) + " gives " + std::to_string(per_segment) +
                          " s per keyword; at least 3 s are needed (fewer keywords or more minutes)");
-  if (o.split != static_cast<int>(Split::kTrain) && o.split != static_cast<int>(Split::kTest))
-    return Fail(err, "--split: expected train or test (val speakers are kept for validation)");
+  if (o.split != static_cast<int>(Split::kTrain) && o.split != static_cast<int>(Split::kVal) &&
+      o.split != static_cast<int>(Split::kTest))
+    return Fail(err, "--split: expected train, val or test");
   if (!CheckTools(err)) return false;
   std::string e;
   std::vector<Speaker> speakers;

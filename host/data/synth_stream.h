@@ -4,8 +4,10 @@
 // with a ground-truth CSV. Only speakers of the TEST split talk (see
 // AllSpeakers()), so a model trained on synth-kws's train split never heard them.
 // `split = kTrain` makes the same kind of recording from TRAIN-split speakers
-// only (background talk / hard negatives for training, `--split train`); the
-// two never share a speaker.
+// only (background talk / hard negatives for training, `--split train`), and
+// `split = kVal` one from the VAL-split speakers (choosing a detector's
+// threshold without looking at the test stream, `--split val`); no two of the
+// three share a speaker.
 //
 // Contract: the recording is cut into `keywords` equal segments; each holds
 // exactly one keyword at a random time (at least 0.5 s from the segment's
@@ -33,7 +35,7 @@ struct SynthStreamOptions {
   int keywords = 240;
   uint64_t seed = 1;
   std::string voices;  // comma list of accents or speaker ids (only `split`'s speakers are used)
-  int split = 2;       // speakers of this split: 0 train, 2 test (the default); val is refused
+  int split = 2;       // speakers of this split: 0 train, 1 val, 2 test (the default)
   int jobs = 2;
   bool progress = true;
 };

@@ -26,6 +26,7 @@ bool FitOptions::FromJson(const json& j, std::string* err) {
       min_delta = e.value("min_delta", min_delta);
       restore_best_weights = e.value("restore_best_weights", restore_best_weights);
     }
+    if (j.contains("spec_augment") && !spec_augment.FromJson(j["spec_augment"], err)) return false;
     if (j.contains("lr_schedule")) {
       const json& s = j["lr_schedule"];
       schedule.type = s.value("type", schedule.type);
@@ -56,6 +57,7 @@ json FitOptions::ToJson() const {
          {"lr_schedule", {{"type", schedule.type}, {"factor", schedule.factor},
                           {"step_epochs", schedule.step_epochs},
                           {"patience", schedule.patience}, {"min_lr", schedule.min_lr}}}};
+  if (spec_augment.enabled()) j["spec_augment"] = spec_augment.ToJson();
   if (early_stopping_patience > 0)
     j["early_stopping"] = {{"patience", early_stopping_patience}, {"min_delta", min_delta},
                            {"restore_best_weights", restore_best_weights}};
@@ -108,6 +110,8 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
 
   Optimizer opt(o.optimizer);
   Rng shuffle_rng(o.seed);
+  // Its own stream, so turning masks on does not change the shuffling.
+  Rng augment_rng(o.seed ^ 0x5BEC7A06A3E1ull);
   std::vector<size_t> order(n_train);
   for (size_t i = 0; i < n_train; ++i) order[i] = i;
   const float lr0 = o.optimizer.learning_rate;
@@ -129,7 +133,9 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
     double loss_sum = 0.0, correct = 0.0;
     for (size_t b = 0; b < n_train; b += o.batch_size) {
       const size_t e = std::min(n_train, b + static_cast<size_t>(o.batch_size));
-      const Tensor xb = Gather(xt, order, b, e), yb = Gather(yt, order, b, e);
+      Tensor xb = Gather(xt, order, b, e);
+      const Tensor yb = Gather(yt, order, b, e);
+      SpecAugment(o.spec_augment, &augment_rng, &xb);
       if (o.before_batch) o.before_batch(step);
       loss_sum += ForwardBackward(xb, yb) * (e - b);
       correct += Accuracy(loss_, acts_.back(), yb) * (e - b);

@@ -33,6 +33,7 @@
 #include "host/train/layer.h"
 #include "host/train/loss.h"
 #include "host/train/optimizer.h"
+#include "host/train/spec_augment.h"
 
 namespace mote::train {
 
@@ -62,7 +63,9 @@ struct FitOptions {
   int early_stopping_patience = 0;  // 0: off. Monitors val_loss (loss without validation)
   float min_delta = 0.0f;
   bool restore_best_weights = true;
-  uint64_t seed = 1;  // shuffling
+  uint64_t seed = 1;  // shuffling (and the masks of spec_augment)
+  // Input masking of every training batch (host/train/spec_augment.h); off by default.
+  SpecAugmentOptions spec_augment;
   std::function<void(const EpochLog&)> on_epoch;  // progress
   // Per-batch hooks (pruning, host/compress/prune.h). `step` counts optimizer
   // steps from 0 across epochs. before_batch runs before the forward pass,
@@ -72,6 +75,7 @@ struct FitOptions {
   std::function<void()> before_update, after_update;
   // Reads {"epochs", "batch_size", "validation_split", "shuffle", "seed",
   // "early_stopping": {"patience", "min_delta", "restore_best_weights"},
+  // "spec_augment": {"time_masks", "time_width", "freq_masks", "freq_width"},
   // "lr_schedule": {"type", "factor", "step_epochs", "patience", "min_lr"}}.
   bool FromJson(const nlohmann::json& j, std::string* err);
   nlohmann::json ToJson() const;
