@@ -431,6 +431,10 @@ void AddDemo(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--hop-ms", w.hop_ms, "wakeword: hop of the reported operating point, 250 or 500")
       ->check(CLI::IsMember({250, 500}));
+  cmd->add_option("--look-back", w.look_back,
+                  "wakeword: at 500 ms, windows between hops re-run near keyword-like sounds "
+                  "(grid steps per hop, 1 = off)")
+      ->capture_default_str()->check(CLI::Range(1, 8));
   cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit on the val stream (0.10)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--recipe", o->recipe,

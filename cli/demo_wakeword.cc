@@ -232,7 +232,7 @@ void EvaluateOnly(const WakewordDemoOptions& o) {
   std::string test_wav, val_wav;
   bool test_made = false, val_made = false;
   EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
-  nlohmann::json ev = EvaluateStreams(o.evaluate, val_wav, test_wav, o.hop_ms, o.max_frr);
+  nlohmann::json ev = EvaluateStreams(o.evaluate, val_wav, test_wav, o.hop_ms, o.max_frr, o.look_back);
   ev["model"] = o.evaluate;
   ev["test_stream"] = test_wav;
   ev["val_stream"] = val_wav;
@@ -432,7 +432,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
 
   // 7. The VAL and TEST streams through the device's streaming code; sweeps;
   // the operating point chosen on VAL, reported on TEST.
-  const json ev = EvaluateStreams(model_path, val_wav, test_wav, o.hop_ms, o.max_frr);
+  const json ev = EvaluateStreams(model_path, val_wav, test_wav, o.hop_ms, o.max_frr, o.look_back);
   const auto t6 = Clock::now();
 
   size_t float_params = 0;

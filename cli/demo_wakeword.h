@@ -31,6 +31,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int val_keywords = 240;
   std::string evaluate;        // an int8 model: skip training, only evaluate it (OUT/eval_report.json)
   int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
+  int look_back = 5;           // 500 ms family: look-back grid steps per hop (1 = off)
   double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this, on the VAL stream
   int spec_time_masks = 0;     // SpecAugment-style masks per training example (FitOptions)
   int spec_time_width = 0;

@@ -1,5 +1,6 @@
 // mote wakeword MODEL STREAM.wav [--hop 250ms] [--threshold P] [--window K]
 //   [--refractory 1000ms] [--truth STREAM.csv] [--sweep] [--json]
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,6 +23,9 @@ struct WakewordOptions {
   float threshold = 0.6f;
   int window = 3;
   int threshold_units = -1;  // >= 0: exact threshold in output units (overrides --threshold)
+  int look_back = 1;         // grid steps per hop (detector sub_hops)
+  float gate = 0.0f;
+  int gate_units = -1;       // >= 0: exact gate in output units (overrides --gate)
   int chunk = 320;
   double tolerance = 0.25;
   bool sweep = false, json = false;
@@ -98,8 +102,19 @@ void Run(const WakewordOptions& o) {
     throw CommandError("--threshold: must be a probability in (0, 1]");
   const uint32_t hop_ms = ParseMs("--hop", o.hop);
   const uint32_t refractory_ms = ParseMs("--refractory", o.refractory);
+  if (o.look_back < 1 || o.look_back > micro::wakeword::kMaxSubHops)
+    throw CommandError("--look-back: must be 1..8 grid steps per hop");
+  if (!(o.gate >= 0.0f && o.gate <= 1.0f)) throw CommandError("--gate: must be a probability in [0, 1]");
+  if (hop_ms % o.look_back != 0)
+    throw CommandError("--look-back " + std::to_string(o.look_back) + ": --hop " +
+                       std::to_string(hop_ms) + " ms is not a multiple of it");
+  const uint32_t step_ms = hop_ms / o.look_back;
   auto kws = ww::KwsModel::Open(o.model, LoadFrontEnd(o.frontend), SplitList(o.labels), &err);
   if (!kws) throw CommandError(err);
+  if (o.look_back > 1 && ww::StepFrames(*kws, step_ms) < 0)
+    throw CommandError("--look-back " + std::to_string(o.look_back) + ": a step of " +
+                       std::to_string(step_ms) + " ms is not a whole number of the front end's " +
+                       "frame hops (" + std::to_string(kws->fe.hop_us) + " us)");
   auto audio = host::ReadAudioInt16(o.stream, &err);
   if (!audio) throw CommandError(err);
   std::vector<ww::TruthEvent> truth;
@@ -107,24 +122,32 @@ void Run(const WakewordOptions& o) {
   if (o.sweep && o.truth.empty()) throw CommandError("--sweep needs --truth STREAM.csv");
 
   ww::StreamOptions so;
-  so.hop_ms = hop_ms;
+  so.hop_ms = step_ms;  // every grid window; Detect keeps those the device would run
   so.chunk_samples = static_cast<uint32_t>(o.chunk);
   ww::Posteriors post;
   if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so, &post,
                          &err))
     throw CommandError(o.stream + ": " + err);
   const std::vector<std::string> ignore = SplitList(o.ignore);
-  auto config = ww::MakeDetectorConfig(*kws, hop_ms, o.threshold, o.window, refractory_ms, ignore);
+  const auto configure = [&](float threshold, int window) {
+    auto c = ww::MakeDetectorConfig(*kws, hop_ms, threshold, window, refractory_ms, ignore);
+    c.sub_hops = static_cast<uint16_t>(o.look_back);
+    c.gate = static_cast<uint16_t>(o.gate_units >= 0 ? o.gate_units
+                                                      : std::ceil(o.gate / kws->out_scale - 1e-6));
+    return c;
+  };
+  auto config = configure(o.threshold, o.window);
   if (o.threshold_units >= 0)
     for (int k = 0; k < config.num_classes; ++k)
       config.threshold[k] = static_cast<uint16_t>(o.threshold_units);
   micro::wakeword::Detector check;
   micro::ErrorText e;
   if (check.Init(config, &e) != micro::Status::kOk) throw CommandError(e.c_str());
-  const auto dets = ww::Detect(*kws, post, config);
+  size_t runs = 0;
+  const auto dets = ww::Detect(*kws, post, config, &runs);
   ww::ScoreOptions sopt;
   sopt.tolerance_s = o.tolerance;
-  sopt.span_s = post.window_s + (o.window - 1) * hop_ms / 1000.0;
+  sopt.span_s = post.window_s + (o.window - 1) * step_ms / 1000.0;
   ww::StreamScore score;
   if (!truth.empty()) score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
 
@@ -142,10 +165,10 @@ void Run(const WakewordOptions& o) {
       if (w < 1 || w > micro::wakeword::kMaxWindow)
         throw CommandError("--sweep-windows: each must be 1..16");
       ww::ScoreOptions wopt = sopt;
-      wopt.span_s = post.window_s + (w - 1) * hop_ms / 1000.0;
+      wopt.span_s = post.window_s + (w - 1) * step_ms / 1000.0;
       for (int t = 30; t <= 98; t += (t < 90 ? 5 : 2)) {
         const float p = t / 100.0f;
-        auto c = ww::MakeDetectorConfig(*kws, hop_ms, p, w, refractory_ms, ignore);
+        const auto c = configure(p, w);
         table.push_back({w, p, ww::Score(ww::Detect(*kws, post, c), truth, kws->labels, wopt,
                                          post.duration_s)});
       }
@@ -157,8 +180,11 @@ void Run(const WakewordOptions& o) {
     j["model"] = o.model;
     j["stream"] = o.stream;
     j["duration_s"] = post.duration_s;
-    j["inferences"] = post.time_ms.size();
+    j["inferences"] = runs;
+    j["inferences_per_s"] = post.duration_s > 0 ? runs / post.duration_s : 0.0;
     j["hop_ms"] = hop_ms;
+    j["look_back"] = o.look_back;
+    j["gate_units"] = config.gate;
     j["window"] = o.window;
     j["refractory_ms"] = refractory_ms;
     j["threshold"] = config.threshold[0] * kws->out_scale;
@@ -183,10 +209,14 @@ void Run(const WakewordOptions& o) {
     std::cout << j.dump(2) << "\n";
     return;
   }
-  std::printf("%s: %.1f s, %zu inferences (hop %u ms, window %d, refractory %u ms, "
-              "threshold %u units = %.3f)\n", o.stream.c_str(), post.duration_s,
-              post.time_ms.size(), hop_ms, o.window, refractory_ms, config.threshold[0],
-              config.threshold[0] * kws->out_scale);
+  std::printf("%s: %.1f s, %zu inferences (%.2f per s; hop %u ms, window %d, refractory %u ms, "
+              "threshold %u units = %.3f)\n", o.stream.c_str(), post.duration_s, runs,
+              post.duration_s > 0 ? runs / post.duration_s : 0.0, hop_ms, o.window, refractory_ms,
+              config.threshold[0], config.threshold[0] * kws->out_scale);
+  if (o.look_back > 1)
+    std::printf("look-back: %d grid steps of %u ms per hop, gate %u units = %.3f "
+                "(%zu of the %zu grid windows run)\n", o.look_back, step_ms, config.gate,
+                config.gate * kws->out_scale, runs, post.time_ms.size());
   for (size_t i = 0; i < dets.size(); ++i) {
     std::printf("%10.2f s  %-10s %.3f", dets[i].time_s, kws->labels[dets[i].label].c_str(),
                 dets[i].score);
@@ -220,6 +250,11 @@ front end in --chunk blocks, the model every --hop once a full window of frames
 is there, the posteriors averaged over the last --window inferences, a keyword
 fires when its average reaches --threshold (not _silence_/_unknown_), at most
 once per utterance and never within --refractory of the previous detection.
+--look-back S: when the best keyword probability of this hop's window or the
+last one reaches --gate, the S-1 windows between them (hop/S apart) are run
+too, from the front end's frame history; --window then counts steps of hop/S
+and a step not run counts as zeros. The device runs the model once per hop
+except near keyword-like sounds (inferences per second are reported).
 Labels and front-end config come from the model's manifest (or --labels,
 --frontend). With --truth (synth-stream CSV) detections are scored: a
 detection at t covers [t - window audio - (window-1)*hop, t]; it is correct
@@ -230,6 +265,8 @@ Examples:
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms \
       --sweep-windows 1,2,3
+  mote wakeword kws_int8.tflite stream.wav --truth stream.csv --hop 500ms \
+      --look-back 5 --gate 0.25 --window 4 --threshold 0.9
   mote wakeword model.tflite clip.wav --frontend fe.bin \
       --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
@@ -242,7 +279,14 @@ Examples:
   cmd->add_option("--threshold-units", o->threshold_units,
                   "exact threshold in output units (q - zero_point), as the firmware's")
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--window", o->window, "inferences averaged (1..16)")->capture_default_str();
+  cmd->add_option("--window", o->window, "inferences averaged (1..16; grid steps with --look-back)")
+      ->capture_default_str();
+  cmd->add_option("--look-back", o->look_back, "grid steps per hop: S-1 windows between hops run "
+                  "when the gate opens (1 = off, ..8)")->capture_default_str();
+  cmd->add_option("--gate", o->gate, "look-back: best keyword probability of this or the last "
+                  "hop's window that runs the windows between")->capture_default_str();
+  cmd->add_option("--gate-units", o->gate_units, "exact gate in output units, as the firmware's")
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--refractory", o->refractory, "no detection within this time of the last")
       ->capture_default_str();
   cmd->add_option("--chunk", o->chunk, "samples per PushSamples call")->capture_default_str()

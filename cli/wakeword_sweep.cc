@@ -16,24 +16,34 @@ namespace ww = host::wakeword;
 std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors& post,
                                   const std::vector<ww::TruthEvent>& truth,
                                   const std::vector<int>& windows, uint32_t refractory_ms,
-                                  double tolerance_s, int units_min, int units_step) {
+                                  double tolerance_s, int units_min, int units_step,
+                                  int look_back, const std::vector<int>& gates) {
   std::vector<SweepRow> rows;
   const int units_max = static_cast<int>(std::lround(1.0 / kws.out_scale)) - 1;
-  for (int w : windows) {
-    ww::ScoreOptions so;
-    so.tolerance_s = tolerance_s;
-    so.span_s = post.window_s + (w - 1) * post.hop_ms / 1000.0;
-    for (int u = units_min; u <= units_max; u += units_step) {
-      auto c = ww::MakeDetectorConfig(kws, post.hop_ms, 0.5f, w, refractory_ms);
-      for (int k = 0; k < c.num_classes; ++k) c.threshold[k] = static_cast<uint16_t>(u);
-      SweepRow r;
-      r.hop_ms = post.hop_ms;
-      r.window = w;
-      r.units = u;
-      r.threshold = static_cast<float>(u) * kws.out_scale;
-      r.score = ww::Score(ww::Detect(kws, post, c), truth, kws.labels, so, post.duration_s);
-      r.score.detection_match.clear();
-      rows.push_back(std::move(r));
+  const uint32_t hop_ms = post.hop_ms * static_cast<uint32_t>(look_back);
+  for (int gate : gates) {
+    for (int w : windows) {
+      ww::ScoreOptions so;
+      so.tolerance_s = tolerance_s;
+      so.span_s = post.window_s + (w - 1) * post.hop_ms / 1000.0;
+      for (int u = units_min; u <= units_max; u += units_step) {
+        auto c = ww::MakeDetectorConfig(kws, hop_ms, 0.5f, w, refractory_ms);
+        for (int k = 0; k < c.num_classes; ++k) c.threshold[k] = static_cast<uint16_t>(u);
+        c.sub_hops = static_cast<uint16_t>(look_back);
+        c.gate = static_cast<uint16_t>(gate);
+        SweepRow r;
+        r.hop_ms = hop_ms;
+        r.look_back = look_back;
+        r.gate_units = gate;
+        r.window = w;
+        r.units = u;
+        r.threshold = static_cast<float>(u) * kws.out_scale;
+        size_t runs = 0;
+        r.score = ww::Score(ww::Detect(kws, post, c, &runs), truth, kws.labels, so, post.duration_s);
+        r.score.detection_match.clear();
+        r.inferences_per_s = post.duration_s > 0 ? runs / post.duration_s : 0.0;
+        rows.push_back(std::move(r));
+      }
     }
   }
   return rows;
@@ -43,6 +53,7 @@ namespace {
 bool Better(const SweepRow& a, const SweepRow& b) {
   if (a.score.false_accepts != b.score.false_accepts) return a.score.false_accepts < b.score.false_accepts;
   if (a.score.false_rejects != b.score.false_rejects) return a.score.false_rejects < b.score.false_rejects;
+  if (a.inferences_per_s != b.inferences_per_s) return a.inferences_per_s < b.inferences_per_s;
   if (a.window != b.window) return a.window < b.window;
   return a.units < b.units;
 }
@@ -63,7 +74,8 @@ OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double ma
 OperatingPoint AtPoint(const std::vector<SweepRow>& rows, const SweepRow& point) {
   OperatingPoint op;
   for (const SweepRow& r : rows)
-    if (r.hop_ms == point.hop_ms && r.window == point.window && r.units == point.units) {
+    if (r.hop_ms == point.hop_ms && r.look_back == point.look_back &&
+        r.gate_units == point.gate_units && r.window == point.window && r.units == point.units) {
       op.row = r;
       op.found = true;
       break;
@@ -84,6 +96,9 @@ std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double ma
 
 nlohmann::json RowJson(const SweepRow& r) {
   return {{"hop_ms", r.hop_ms},
+          {"look_back", r.look_back},
+          {"gate_units", r.gate_units},
+          {"inferences_per_s", r.inferences_per_s},
           {"window", r.window},
           {"threshold_units", r.units},
           {"threshold", r.threshold},
@@ -98,10 +113,14 @@ nlohmann::json RowJson(const SweepRow& r) {
 
 namespace {
 
-using StreamSweep = std::map<std::string, std::vector<SweepRow>>;  // "250ms", "500ms"
+using StreamSweep = std::map<std::string, std::vector<SweepRow>>;  // "250ms", "500ms", "500ms_lb5"
+
+std::string FamilyKey(int hop_ms, int look_back) {
+  return std::to_string(hop_ms) + "ms" + (look_back > 1 ? "_lb" + std::to_string(look_back) : "");
+}
 
 StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refractory_ms,
-                      std::vector<ww::TruthEvent>* truth) {
+                      int look_back, std::vector<ww::TruthEvent>* truth) {
   std::string err;
   auto audio = host::ReadAudioInt16(wav, &err);
   if (!audio) throw CommandError(err);
@@ -114,7 +133,22 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refrac
     if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
       throw CommandError(wav + ": " + err);
     const std::vector<int> windows = hop == 250 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
-    out[std::to_string(hop) + "ms"] = SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25);
+    out[FamilyKey(hop, 1)] = SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25);
+  }
+  if (look_back > 1) {
+    const uint32_t hop = 500;
+    if (hop % look_back != 0 || ww::StepFrames(*kws, hop / look_back) < 0)
+      throw CommandError("--look-back " + std::to_string(look_back) + ": 500 ms / " +
+                         std::to_string(look_back) + " is not a whole number of front-end frame hops");
+    ww::StreamOptions so;
+    so.hop_ms = hop / look_back;
+    ww::Posteriors post;
+    if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
+      throw CommandError(wav + ": " + err);
+    std::vector<int> windows;
+    for (int w = 1; w <= std::min(2 * look_back, micro::wakeword::kMaxWindow); ++w) windows.push_back(w);
+    out[FamilyKey(hop, look_back)] =
+        SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25, 64, 1, look_back, {32, 64, 96, 128});
   }
   return out;
 }
@@ -124,7 +158,8 @@ nlohmann::json PointJson(const OperatingPoint& p) { return p.found ? RowJson(p.r
 }  // namespace
 
 nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
-                               const std::string& test_wav, int hop_ms, double max_frr) {
+                               const std::string& test_wav, int hop_ms, double max_frr,
+                               int look_back) {
   using nlohmann::json;
   std::string err;
   auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
@@ -133,14 +168,15 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
   for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;
   const uint32_t refractory_ms = 1000;
   std::vector<ww::TruthEvent> truth, val_truth;
-  const StreamSweep val = SweepFile(kws.get(), val_wav, refractory_ms, &val_truth);
-  const StreamSweep test = SweepFile(kws.get(), test_wav, refractory_ms, &truth);
-  const std::string key = std::to_string(hop_ms) + "ms";
-  if (!val.count(key)) throw CommandError("--hop-ms " + std::to_string(hop_ms) + ": expected 250 or 500");
+  if (hop_ms != 250 && hop_ms != 500) throw CommandError("--hop-ms " + std::to_string(hop_ms) + ": expected 250 or 500");
+  const StreamSweep val = SweepFile(kws.get(), val_wav, refractory_ms, look_back, &val_truth);
+  const StreamSweep test = SweepFile(kws.get(), test_wav, refractory_ms, look_back, &truth);
+  const std::string key = FamilyKey(hop_ms, hop_ms == 500 ? look_back : 1);
   json e;
   e["macs"] = macs;
   e["refractory_ms"] = refractory_ms;
   e["max_frr"] = max_frr;
+  e["operating_family"] = key;
   e["val_keywords"] = val_truth.size();
   e["test_keywords"] = truth.size();
   for (const auto& [tag, sweep] : {std::pair<std::string, const StreamSweep*>{"", &test}, {"val_", &val}}) {
@@ -165,11 +201,20 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
 }
 
 void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav) {
-  auto line = [](const nlohmann::json& r) {
-    std::printf("  hop %3d ms  K %d  threshold %.3f (%3d units)  FA/h %7.2f (%d)  FRR %5.2f %% (%d)\n",
-                r["hop_ms"].get<int>(), r["window"].get<int>(), r["threshold"].get<double>(),
+  auto hop = [](const nlohmann::json& r) {
+    char b[96];
+    if (r["look_back"].get<int>() > 1)
+      std::snprintf(b, sizeof b, "hop %d ms, look-back %d (gate %d units)", r["hop_ms"].get<int>(),
+                    r["look_back"].get<int>(), r["gate_units"].get<int>());
+    else
+      std::snprintf(b, sizeof b, "hop %d ms", r["hop_ms"].get<int>());
+    return std::string(b);
+  };
+  auto line = [&](const nlohmann::json& r) {
+    std::printf("  %-36s K %2d  threshold %.3f (%3d units)  FA/h %7.2f (%d)  FRR %5.2f %% (%d)  "
+                "%.2f inferences/s\n", hop(r).c_str(), r["window"].get<int>(), r["threshold"].get<double>(),
                 r["threshold_units"].get<int>(), r["fa_per_hour"].get<double>(), r["false_accepts"].get<int>(),
-                100 * r["frr"].get<double>(), r["false_rejects"].get<int>());
+                100 * r["frr"].get<double>(), r["false_rejects"].get<int>(), r["inferences_per_s"].get<double>());
   };
   const double max_frr = e["max_frr"].get<double>();
   const auto& best = e["best_per_window"];
@@ -185,12 +230,14 @@ void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const 
   const auto& v = e["val_operating_point"];
   const auto& op = e["operating_point"];
   if (v.is_object() && op.is_object()) {
-    std::printf("operating point (chosen on val): hop %d ms, K %d, %d units; val %.2f FA/h at %.2f %% FRR\n",
-                v["hop_ms"].get<int>(), v["window"].get<int>(), v["threshold_units"].get<int>(),
+    std::printf("operating point (chosen on val): %s, K %d, %d units; val %.2f FA/h at %.2f %% FRR\n",
+                hop(v).c_str(), v["window"].get<int>(), v["threshold_units"].get<int>(),
                 v["fa_per_hour"].get<double>(), 100 * v["frr"].get<double>());
-    std::printf("TEST stream at that point: %.2f FA/h (%d) at %.2f %% FRR (%d) (goal 1 FA/h at 10 %%: %s)\n",
+    std::printf("TEST stream at that point: %.2f FA/h (%d) at %.2f %% FRR (%d), %.2f inferences/s "
+                "(goal 1 FA/h at 10 %%: %s)\n",
                 op["fa_per_hour"].get<double>(), op["false_accepts"].get<int>(), 100 * op["frr"].get<double>(),
-                op["false_rejects"].get<int>(), e["goal"]["met"].get<bool>() ? "met" : "not met");
+                op["false_rejects"].get<int>(), op["inferences_per_s"].get<double>(),
+                e["goal"]["met"].get<bool>() ? "met" : "not met");
   } else {
     std::printf("operating point: no threshold reaches FRR <= %.0f %% on the val stream\n", 100 * max_frr);
   }

@@ -4,8 +4,9 @@
 // threshold in output units; each row is scored against the truth.
 //
 // Operating point: among the rows with FRR <= max_frr, the fewest false
-// accepts per hour; ties go to the lower FRR, then the smaller K, then the
-// lower threshold. found = false when no row reaches max_frr.
+// accepts per hour; ties go to the lower FRR, then the fewer inferences per
+// second (look-back gate), then the smaller K, then the lower threshold.
+// found = false when no row reaches max_frr.
 //
 //   auto rows = SweepStream(kws, post, truth, {1, 2, 3, 4}, 1000, 0.25);
 //   OperatingPoint op = ChooseOperatingPoint(val_rows, 0.10);      // choose on val
@@ -23,18 +24,23 @@ namespace mote::cli {
 
 struct SweepRow {
   uint32_t hop_ms = 0;
-  int window = 0;
-  int units = 0;        // threshold in output units
-  float threshold = 0;  // the same as a probability (units * output scale)
+  int look_back = 1;     // detector sub_hops (1: off)
+  int gate_units = 0;    // look-back gate in output units
+  int window = 0;        // grid steps (hop / look_back) averaged
+  int units = 0;         // threshold in output units
+  float threshold = 0;   // the same as a probability (units * output scale)
+  double inferences_per_s = 0;  // model runs the device makes per second of stream
   host::wakeword::StreamScore score;
 };
 
-// Thresholds from units_min to the largest output unit, every `units_step`.
+// Thresholds from units_min to the largest output unit, every `units_step`,
+// for every window and gate. `post` comes from RunPosteriors at hop / look_back.
 std::vector<SweepRow> SweepStream(const host::wakeword::KwsModel& kws,
                                   const host::wakeword::Posteriors& post,
                                   const std::vector<host::wakeword::TruthEvent>& truth,
                                   const std::vector<int>& windows, uint32_t refractory_ms,
-                                  double tolerance_s, int units_min = 64, int units_step = 1);
+                                  double tolerance_s, int units_min = 64, int units_step = 1,
+                                  int look_back = 1, const std::vector<int>& gates = {0});
 
 struct OperatingPoint {
   bool found = false;
@@ -42,7 +48,7 @@ struct OperatingPoint {
 };
 OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double max_frr);
 
-// The row of `rows` with point's hop, window and threshold units: the figures
+// The row of `rows` with point's hop, look-back, gate, window and threshold units: the figures
 // of another stream at an operating point chosen elsewhere (val -> test).
 // found = false when `rows` has no such row.
 OperatingPoint AtPoint(const std::vector<SweepRow>& rows, const SweepRow& point);
@@ -53,16 +59,20 @@ std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double ma
 nlohmann::json RowJson(const SweepRow& r);
 
 // The int8 model `model_path` over a VAL and a TEST stream (.wav + .csv each)
-// through host/wakeword, swept at hop 250 ms (K = 1..5) and 500 ms (K = 1..3),
-// refractory 1 s, tolerance 0.25 s, thresholds 64..255 units. The operating
-// point is chosen on VAL at `hop_ms` with FRR <= max_frr and read on TEST.
+// through host/wakeword, swept at hop 250 ms (K = 1..5), 500 ms (K = 1..3)
+// and, with look_back S > 1, 500 ms with look-back S (K = 1..2S, gates
+// 32/64/96/128 units; sweep key "500ms_lbS"), refractory 1 s, tolerance 0.25 s,
+// thresholds 64..255 units. The operating point is chosen on VAL at `hop_ms`
+// (with look-back S when hop_ms is 500 and S > 1) with FRR <= max_frr and
+// read on TEST.
 // JSON: macs, refractory_ms, max_frr, val_keywords, test_keywords,
 // best_per_window (test), val_best_per_window, val_operating_point,
 // operating_point (TEST figures at the VAL choice), test_best_point (the test
 // stream's own best, for information), goal, sweep, val_sweep. Throws
 // CommandError on unreadable files.
 nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
-                               const std::string& test_wav, int hop_ms, double max_frr);
+                               const std::string& test_wav, int hop_ms, double max_frr,
+                               int look_back = 1);
 // The summary lines of EvaluateStreams' JSON on stdout.
 void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav);
 

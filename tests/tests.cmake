@@ -129,6 +129,8 @@ set(MOTE_WAKEWORD_HOP_MS 500)
 set(MOTE_WAKEWORD_WINDOW 2)
 set(MOTE_WAKEWORD_REFRACTORY_MS 1000)
 set(MOTE_WAKEWORD_THRESHOLD_UNITS 126)
+set(MOTE_WAKEWORD_LOOK_BACK 1)
+set(MOTE_WAKEWORD_GATE_UNITS 0)
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_WAKEWORD_MODEL ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/wakeword_int8.tflite)
   set(MOTE_WAKEWORD_STREAM ${CMAKE_BINARY_DIR}/demo/wakeword_stream.wav)
@@ -161,6 +163,7 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
                  -DMOTE_WAKEWORD_HOP_MS=${MOTE_WAKEWORD_HOP_MS} -DMOTE_WAKEWORD_WINDOW=${MOTE_WAKEWORD_WINDOW}
                  -DMOTE_WAKEWORD_REFRACTORY_MS=${MOTE_WAKEWORD_REFRACTORY_MS}
                  -DMOTE_WAKEWORD_THRESHOLD_UNITS=${MOTE_WAKEWORD_THRESHOLD_UNITS}
+                 -DMOTE_WAKEWORD_LOOK_BACK=${MOTE_WAKEWORD_LOOK_BACK} -DMOTE_WAKEWORD_GATE_UNITS=${MOTE_WAKEWORD_GATE_UNITS}
       DEPENDS mote_codegen_all mote_anomaly_model mote_wakeword_stream
       BUILD_ALWAYS ON
       INSTALL_COMMAND ""
@@ -414,7 +417,8 @@ if(MOTE_WAKEWORD_MODEL)
                      --model ${MOTE_WAKEWORD_MODEL} --stream ${MOTE_WAKEWORD_STREAM}
                      --hop-ms ${MOTE_WAKEWORD_HOP_MS} --window ${MOTE_WAKEWORD_WINDOW}
                      --refractory-ms ${MOTE_WAKEWORD_REFRACTORY_MS}
-                     --threshold-units ${MOTE_WAKEWORD_THRESHOLD_UNITS})
+                     --threshold-units ${MOTE_WAKEWORD_THRESHOLD_UNITS}
+                     --look-back ${MOTE_WAKEWORD_LOOK_BACK} --gate-units ${MOTE_WAKEWORD_GATE_UNITS})
     set_tests_properties(target_${board}_wakeword_vs_host PROPERTIES LABELS target TIMEOUT 300)
   endforeach()
 endif()

@@ -155,17 +155,48 @@ micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t
 }
 
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
-                                    const micro::wakeword::DetectorConfig& c) {
+                                    const micro::wakeword::DetectorConfig& c,
+                                    size_t* model_runs) {
   std::vector<StreamDetection> out;
+  size_t runs = 0;
+  if (model_runs != nullptr) *model_runs = 0;
   micro::wakeword::Detector d;
   if (d.Init(c, nullptr) != Status::kOk) return out;
+  const uint32_t step = c.hop_ms / c.sub_hops;
+  if (p.hop_ms != step || p.time_ms.empty()) return out;
+  const uint32_t first = p.time_ms.front();
+  const auto row = [&](uint32_t t) -> const int8_t* {  // the grid window ending at t, if run
+    if (t < first || (t - first) % step != 0) return nullptr;
+    const size_t i = (t - first) / step;
+    return i < p.time_ms.size() ? &p.scores[i * p.num_classes] : nullptr;
+  };
+  const auto keep = [&](bool fired, const micro::wakeword::Detection& det) {
+    if (fired) out.push_back({det.label, det.time_ms / 1000.0, det.score * kws.out_scale, det.score});
+  };
   for (size_t i = 0; i < p.time_ms.size(); ++i) {
+    const uint32_t t = p.time_ms[i];
+    if (t % c.hop_ms != 0) continue;  // between anchors: run only through look-back
+    ++runs;
     micro::wakeword::Detection det;
-    if (d.PushS8(&p.scores[i * p.num_classes], kws.out_zero_point, p.time_ms[i], &det)) {
-      out.push_back({det.label, det.time_ms / 1000.0, det.score * kws.out_scale, det.score});
+    const int back = d.Anchor(&p.scores[i * p.num_classes], kws.out_zero_point);
+    for (int j = c.sub_hops - 1; j >= 1; --j) {
+      if (static_cast<uint32_t>(j) * step > t) continue;  // before the stream began
+      const uint32_t tj = t - static_cast<uint32_t>(j) * step;
+      const int8_t* q = back > 0 ? row(tj) : nullptr;
+      runs += q != nullptr ? 1 : 0;
+      keep(q != nullptr ? d.PushS8(q, kws.out_zero_point, tj, &det) : d.Skip(tj, &det), det);
     }
+    keep(d.PushAnchor(t, &det), det);
   }
+  if (model_runs != nullptr) *model_runs = runs;
   return out;
+}
+
+int StepFrames(const KwsModel& kws, uint32_t step_ms) {
+  const uint64_t samples = static_cast<uint64_t>(step_ms) * kws.fe.sample_rate_hz;
+  const uint64_t hop = static_cast<uint64_t>(mdsp::HopSamples(kws.fe));
+  if (samples % 1000 != 0 || hop == 0 || (samples / 1000) % hop != 0) return -1;
+  return static_cast<int>(samples / 1000 / hop);
 }
 
 bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::string* err) {

@@ -81,8 +81,20 @@ struct StreamDetection {
   int units = 0;       // the same in output units (Detection::score)
 };
 
+// The detector over the posteriors, as the device loop drives it. With
+// look-back (c.sub_hops S > 1) `p` must come from RunPosteriors at hop
+// c.hop_ms / S (every grid window); rows at multiples of c.hop_ms are the
+// anchors, and the rows between two anchors count only when the detector's
+// gate opens (micro/wakeword/detector.h), as the device runs them only then.
+// *model_runs (optional): the inferences the device makes (anchors plus
+// windows run by look-back). Empty when p.hop_ms != c.hop_ms / S.
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
-                                    const micro::wakeword::DetectorConfig& c);
+                                    const micro::wakeword::DetectorConfig& c,
+                                    size_t* model_runs = nullptr);
+
+// Front-end frames in `step_ms` (the look-back's `back` per grid step), or -1
+// when step_ms is not a whole number of frame hops.
+int StepFrames(const KwsModel& kws, uint32_t step_ms);
 
 // Ground truth: `keyword,start_s,end_s[,speaker]` rows (header line allowed).
 struct TruthEvent {

@@ -123,6 +123,78 @@ TEST(WakewordStream, ChunkSizeDoesNotChangePosteriors) {
   EXPECT_NEAR(pa.window_s, 0.99, 1e-12);
 }
 
+// Posteriors every 100 ms from 1.0 s: class 2 ("two" in the 12-label model)
+// rises to `peak` output units above the zero point at the rows in `bursts`.
+Posteriors GridPosteriors(const KwsModel& kws, size_t rows, const std::vector<size_t>& bursts,
+                          int peak) {
+  Posteriors p;
+  p.num_classes = static_cast<int>(kws.labels.size());
+  p.hop_ms = 100;
+  p.duration_s = 1.0 + rows * 0.1;
+  p.window_s = 0.99;
+  for (size_t i = 0; i < rows; ++i) {
+    p.time_ms.push_back(static_cast<uint32_t>(1000 + 100 * i));
+    for (int k = 0; k < p.num_classes; ++k) {
+      int units = k == 11 ? 200 : 2;  // _unknown_ dominates
+      if (k == 2 && std::find(bursts.begin(), bursts.end(), i) != bursts.end()) units = peak;
+      p.scores.push_back(static_cast<int8_t>(units + kws.out_zero_point));
+    }
+  }
+  return p;
+}
+
+TEST(WakewordStream, LookBackWithAnOpenGateEqualsTheDenseHop) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  // Bursts between anchors (rows 0, 5, 10, ... are at multiples of 500 ms).
+  const Posteriors p = GridPosteriors(*kws, 61, {2, 3, 17, 18, 19, 31, 44, 52, 53}, 230);
+  auto dense = MakeDetectorConfig(*kws, 100, 0.8f, 2, 1000);
+  auto lb = MakeDetectorConfig(*kws, 500, 0.8f, 2, 1000);
+  lb.sub_hops = 5;
+  lb.gate = 0;  // always open: every grid window runs
+  size_t dense_runs = 0, lb_runs = 0;
+  const auto a = Detect(*kws, p, dense, &dense_runs);
+  const auto b = Detect(*kws, p, lb, &lb_runs);
+  EXPECT_EQ(dense_runs, 61u);
+  EXPECT_EQ(lb_runs, 61u);  // row 60 (7.0 s) is the last anchor
+  ASSERT_EQ(a.size(), 3u);  // 2-3, 17-19 and 52-53; 31 and 44 alone average below 0.8
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].label, b[i].label);
+    EXPECT_EQ(a[i].time_s, b[i].time_s);
+    EXPECT_EQ(a[i].units, b[i].units);
+  }
+  // Posteriors at another hop than hop / sub_hops: nothing, no runs.
+  lb.sub_hops = 2;
+  EXPECT_TRUE(Detect(*kws, p, lb, &lb_runs).empty());
+  EXPECT_EQ(lb_runs, 0u);
+}
+
+TEST(WakewordStream, LookBackRunsTheWindowsBetweenOnlyWhenTheGateOpens) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  auto c = MakeDetectorConfig(*kws, 500, 0.8f, 2, 1000);
+  c.sub_hops = 5;
+  c.gate = 100;
+  size_t runs = 0;
+  // A burst strictly between anchors 10 and 15 (rows 12-13): anchors stay at
+  // 2 units, the gate never opens, the burst is never seen.
+  auto p = GridPosteriors(*kws, 31, {12, 13}, 250);
+  EXPECT_TRUE(Detect(*kws, p, c, &runs).empty());
+  EXPECT_EQ(runs, 7u);  // anchors at rows 0, 5, ..., 30
+  // The same burst touching anchor 15: the gate opens there (and again at
+  // anchor 20, whose previous anchor was open), rows 11-14 and 16-19 run.
+  p = GridPosteriors(*kws, 31, {13, 14, 15}, 250);
+  const auto d = Detect(*kws, p, c, &runs);
+  EXPECT_EQ(runs, 7u + 4u + 4u);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].label, 2);
+  EXPECT_NEAR(d[0].time_s, 1.0 + 1.4, 1e-9);  // rows 13 + 14 average 250 first
+  EXPECT_EQ(d[0].units, 250);
+}
+
 TEST(WakewordStream, RejectsWrongRateAndBadHop) {
   std::string err;
   auto kws = KwsModel::Open(kModel, {}, {}, &err);

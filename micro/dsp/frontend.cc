@@ -45,7 +45,7 @@ struct Layout {
   uint64_t* mel_acc = nullptr;
 };
 
-size_t Carve(const FrontEndConfig& c, FrontEndPath path, uint8_t* base, Layout* l) {
+size_t Carve(const FrontEndConfig& c, FrontEndPath path, int rows, uint8_t* base, Layout* l) {
   Carver k{base};
   const int win = WindowSamples(c), n = c.fft_size, bands = c.mel_bands;
   const int feats = NumFeatures(c), weights = MelWeightCount(c);
@@ -62,7 +62,7 @@ size_t Carve(const FrontEndConfig& c, FrontEndPath path, uint8_t* base, Layout* 
     l->dct_f = k.Take<float>(dct);
     l->mean_f = k.Take<float>(stats);
     l->inv_std_f = k.Take<float>(stats);
-    l->ring_f = k.Take<float>(static_cast<size_t>(c.frames) * feats);
+    l->ring_f = k.Take<float>(static_cast<size_t>(rows) * feats);
   } else {
     l->hist_s = k.Take<int16_t>(win);
     l->win_s = k.Take<int16_t>(win);
@@ -74,36 +74,42 @@ size_t Carve(const FrontEndConfig& c, FrontEndPath path, uint8_t* base, Layout* 
     l->dct_s = k.Take<int16_t>(dct);
     l->mean_s = k.Take<int32_t>(stats);
     l->inv_std_s = k.Take<int32_t>(stats);
-    l->ring_s = k.Take<int16_t>(static_cast<size_t>(c.frames) * feats);
+    l->ring_s = k.Take<int16_t>(static_cast<size_t>(rows) * feats);
   }
   return (k.used + 7u) & ~size_t{7};
 }
 
 }  // namespace
 
-size_t FrontEnd::ScratchBytes(const FrontEndConfig& c, FrontEndPath path) {
+size_t FrontEnd::ScratchBytes(const FrontEndConfig& c, FrontEndPath path, int history) {
   FrontEndConfig probe = c;
   probe.normalize = 0;  // statistics are not needed to size the buffers
   if (ValidateConfig(probe, nullptr, nullptr) != Status::kOk) return 0;
+  if (history < 0 || history > kMaxHistoryFrames) return 0;
   Layout l;
-  return Carve(c, path, nullptr, &l) + 8;  // + 8: the caller's buffer may be misaligned
+  // + 8: the caller's buffer may be misaligned
+  return Carve(c, path, c.frames + history, nullptr, &l) + 8;
 }
 
 Status FrontEnd::Init(const FrontEndConfig& c, const FeatureNorm* norm, FrontEndPath path,
-                      void* scratch, size_t scratch_bytes, ErrorText* err) {
+                      void* scratch, size_t scratch_bytes, ErrorText* err, int history) {
   ready_ = false;
   if (Status s = ValidateConfig(c, norm, err); s != Status::kOk) return s;
   if (path != FrontEndPath::kFloat && path != FrontEndPath::kFixed)
     return Fail(err, Status::kBadArgument, "front end: unknown path");
-  const size_t need = ScratchBytes(c, path);
+  if (history < 0 || history > kMaxHistoryFrames)
+    return Fail(err, Status::kBadArgument, "front end: history of ", history,
+                " frames, expected 0..", kMaxHistoryFrames);
+  const size_t need = ScratchBytes(c, path, history);
   if (scratch == nullptr || scratch_bytes < need)
     return Fail(err, Status::kArenaTooSmall, "front end: scratch of ",
                 static_cast<int64_t>(scratch_bytes), " bytes, need ", static_cast<int64_t>(need));
   uint8_t* base = static_cast<uint8_t*>(scratch);
   base += (8u - (reinterpret_cast<uintptr_t>(base) & 7u)) & 7u;
   Layout l;
-  Carve(c, path, base, &l);
+  Carve(c, path, c.frames + history, base, &l);
   config_ = c;
+  rows_ = c.frames + history;
   path_ = path;
   window_ = WindowSamples(c);
   hop_ = HopSamples(c);
@@ -220,8 +226,21 @@ int FrontEnd::Push(const Sample* x, size_t n) {
 }
 
 void FrontEnd::Emit() {
-  head_ = head_ + 1 == config_.frames ? 0 : head_ + 1;
+  head_ = head_ + 1 == rows_ ? 0 : head_ + 1;
   ++emitted_;
+}
+
+int FrontEnd::frames_ready(int back) const {
+  const int stored = frames_stored();
+  if (back < 0 || back >= stored) return 0;
+  return stored - back < config_.frames ? stored - back : config_.frames;
+}
+
+int FrontEnd::WindowStart(int back, int* count) const {
+  *count = frames_ready(back);
+  int row = head_ - back - *count;
+  while (row < 0) row += rows_;
+  return row;
 }
 
 void FrontEnd::FrameF32() {
@@ -317,24 +336,22 @@ void FrontEnd::FrameS16() {
   }
 }
 
-void FrontEnd::CopyFrames(float* out) const {
-  const int count = frames_ready();
-  int row = head_ - count;
-  if (row < 0) row += config_.frames;
+void FrontEnd::CopyFrames(float* out, int back) const {
+  int count = 0;
+  int row = WindowStart(back, &count);
   const float scale = 1.0f / static_cast<float>(1 << config_.fixed_frac_bits);
   for (int t = 0; t < count; ++t) {
     const size_t off = static_cast<size_t>(row) * features_;
     for (int f = 0; f < features_; ++f)
       out[t * features_ + f] =
           path_ == FrontEndPath::kFloat ? ring_f_[off + f] : ring_s_[off + f] * scale;
-    row = row + 1 == config_.frames ? 0 : row + 1;
+    row = row + 1 == rows_ ? 0 : row + 1;
   }
 }
 
-void FrontEnd::CopyFrames(int16_t* out) const {
-  const int count = frames_ready();
-  int row = head_ - count;
-  if (row < 0) row += config_.frames;
+void FrontEnd::CopyFrames(int16_t* out, int back) const {
+  int count = 0;
+  int row = WindowStart(back, &count);
   const float scale = static_cast<float>(1 << config_.fixed_frac_bits);
   for (int t = 0; t < count; ++t) {
     const size_t off = static_cast<size_t>(row) * features_;
@@ -348,14 +365,13 @@ void FrontEnd::CopyFrames(int16_t* out) const {
                                                        : static_cast<int16_t>(r);
       }
     }
-    row = row + 1 == config_.frames ? 0 : row + 1;
+    row = row + 1 == rows_ ? 0 : row + 1;
   }
 }
 
-void FrontEnd::CopyFramesS8(int8_t* out, float scale, int32_t zero_point) const {
-  const int count = frames_ready();
-  int row = head_ - count;
-  if (row < 0) row += config_.frames;
+void FrontEnd::CopyFramesS8(int8_t* out, float scale, int32_t zero_point, int back) const {
+  int count = 0;
+  int row = WindowStart(back, &count);
   // Fixed path: value * m with m = 1 / (scale * 2^frac) = mult * 2^-shift, mult in [2^30, 2^31).
   double m = 1.0 / (static_cast<double>(scale) * static_cast<double>(1 << config_.fixed_frac_bits));
   int shift = 30;
@@ -376,7 +392,7 @@ void FrontEnd::CopyFramesS8(int8_t* out, float scale, int32_t zero_point) const 
       }
       out[t * features_ + f] = static_cast<int8_t>(q > 127 ? 127 : q < -128 ? -128 : q);
     }
-    row = row + 1 == config_.frames ? 0 : row + 1;
+    row = row + 1 == rows_ ? 0 : row + 1;
   }
 }
 

@@ -20,6 +20,11 @@
 //   fe.PushSamples(pcm, 320);                      // any chunk size; returns frames emitted
 //   if (fe.frames_ready() == c.frames) fe.CopyFrames(model_input_s16);  // oldest first
 //   // or: fe.CopyFramesS8(model_input_s8, input_scale, input_zero_point);
+//
+// Look-back: Init(..., history) keeps `history` frames more than the model's
+// window, so CopyFrames*(out, ..., back) can also give the window that ended
+// `back` frames ago (a wake-word detector re-checks the moments between two
+// hops without having kept their audio: micro/wakeword/detector.h).
 #ifndef MOTE_MICRO_DSP_FRONTEND_H_
 #define MOTE_MICRO_DSP_FRONTEND_H_
 
@@ -34,14 +39,17 @@ namespace mote::micro::dsp {
 
 enum class FrontEndPath : uint8_t { kFloat = 0, kFixed = 1 };
 
+constexpr int kMaxHistoryFrames = 1024;
+
 class FrontEnd {
  public:
-  // Bytes of scratch Init needs (0 if the config is invalid).
-  static size_t ScratchBytes(const FrontEndConfig& c, FrontEndPath path);
+  // Bytes of scratch Init needs (0 if the config or history is invalid).
+  static size_t ScratchBytes(const FrontEndConfig& c, FrontEndPath path, int history = 0);
 
   // REQUIRES: norm != nullptr when c.normalize (statistics per feature).
+  // history (0..kMaxHistoryFrames): frames kept beyond c.frames for look-back.
   Status Init(const FrontEndConfig& c, const FeatureNorm* norm, FrontEndPath path, void* scratch,
-              size_t scratch_bytes, ErrorText* err);
+              size_t scratch_bytes, ErrorText* err, int history = 0);
   // Forgets the stream (filters, partial frame, ring); keeps the tables.
   void Reset();
 
@@ -52,22 +60,28 @@ class FrontEnd {
 
   int num_features() const { return features_; }
   uint32_t frames_emitted() const { return emitted_; }
-  int frames_ready() const {
-    return emitted_ < config_.frames ? static_cast<int>(emitted_) : config_.frames;
+  // Frames in the ring: min(frames emitted, config.frames + history).
+  int frames_stored() const {
+    return emitted_ < static_cast<uint32_t>(rows_) ? static_cast<int>(emitted_) : rows_;
   }
+  // Frames of the window ending `back` frames before the newest:
+  // min(config.frames, frames_stored() - back), 0 if back is out of range.
+  int frames_ready(int back = 0) const;
   const FrontEndConfig& config() const { return config_; }
   FrontEndPath path() const { return path_; }
 
-  // The last frames_ready() frames, oldest first, out[t * num_features() + f].
+  // The last frames_ready() frames, oldest first, out[t * num_features() + f]
+  // (with `back`: the frames_ready(back) frames that end `back` frames before
+  // the newest; nothing is written when that is 0).
   // Float values (the fixed path divides by 2^frac_bits) ...
-  void CopyFrames(float* out) const;
+  void CopyFrames(float* out, int back = 0) const;
   // ... or int16 value * 2^frac_bits (the float path rounds and saturates) ...
-  void CopyFrames(int16_t* out) const;
+  void CopyFrames(int16_t* out, int back = 0) const;
   // ... or quantized for an int8 model input: q = round(value / scale) + zero_point,
   // saturated to [-128, 127]. The fixed path turns 1 / (scale * 2^frac_bits)
   // into a Q31 multiplier and shift once per call, then uses integers only.
   // REQUIRES: scale > 0 and finite.
-  void CopyFramesS8(int8_t* out, float scale, int32_t zero_point) const;
+  void CopyFramesS8(int8_t* out, float scale, int32_t zero_point, int back = 0) const;
 
  private:
   template <typename Sample>
@@ -75,6 +89,8 @@ class FrontEnd {
   void FrameF32();
   void FrameS16();
   void Emit();
+  // First ring row of the window ending `back` frames ago; *count frames.
+  int WindowStart(int back, int* count) const;
 
   FrontEndConfig config_{};
   FrontEndPath path_ = FrontEndPath::kFloat;
@@ -84,6 +100,7 @@ class FrontEnd {
   int filled_ = 0;
   uint32_t skip_ = 0, emitted_ = 0;
   int head_ = 0;               // next ring row
+  int rows_ = 0;               // ring rows: config.frames + history
   float prev_f_ = 0.0f;        // sample before hist[0] (pre-emphasis)
   int16_t prev_s_ = 0;
   DcBlockerF32 dc_f_;

@@ -99,6 +99,51 @@ TEST(DspFrontEndTest, RingKeepsTheLastFramesOldestFirst) {
   }
 }
 
+TEST(DspFrontEndTest, HistoryGivesEarlierWindows) {
+  for (FrontEndPath p : {FrontEndPath::kFloat, FrontEndPath::kFixed}) {
+    const FrontEndConfig c = KwsConfig();  // 49 frames
+    const int history = 20;
+    EXPECT_GT(FrontEnd::ScratchBytes(c, p, history), FrontEnd::ScratchBytes(c, p));
+    EXPECT_EQ(FrontEnd::ScratchBytes(c, p, kMaxHistoryFrames + 1), 0u);
+    std::vector<uint64_t> scratch(FrontEnd::ScratchBytes(c, p, history) / 8 + 1);
+    FrontEnd fe;
+    ErrorText err;
+    EXPECT_EQ(fe.Init(c, nullptr, p, scratch.data(), scratch.size() * 8, &err, -1), Status::kBadArgument);
+    EXPECT_NE(std::string(err.c_str()).find("history"), std::string::npos);
+    // The scratch for no history is too small for 20 frames of it.
+    EXPECT_EQ(fe.Init(c, nullptr, p, scratch.data(), FrontEnd::ScratchBytes(c, p), &err, history),
+              Status::kArenaTooSmall);
+    ASSERT_EQ(fe.Init(c, nullptr, p, scratch.data(), scratch.size() * 8, &err, history), Status::kOk);
+    // Push 20 ms at a time; the window that ended `back` frames ago must be
+    // what CopyFramesS8 gave `back` frames ago.
+    const auto x = TestSignal(48000, 3);  // 3 s: 149 frames
+    std::vector<std::vector<int8_t>> seen;  // per frame emitted: the window ending there
+    std::vector<int8_t> now(49 * 10), then(49 * 10);
+    for (size_t pos = 0; pos + 320 <= x.size(); pos += 320) {
+      ASSERT_EQ(fe.PushSamples(x.data() + pos, 320), pos + 320 >= 480 ? 1 : 0);
+      if (fe.frames_ready() < 49) {
+        EXPECT_EQ(fe.frames_ready(5), 0 == fe.frames_ready() ? 0 : std::max(0, fe.frames_ready() - 5));
+        seen.emplace_back();
+        continue;
+      }
+      fe.CopyFramesS8(now.data(), 0.1f, 3);
+      seen.push_back(now);
+      EXPECT_EQ(fe.frames_stored(), std::min<int>(fe.frames_emitted(), 49 + history));
+      for (int back = 1; back <= history; ++back) {
+        const std::vector<int8_t>& want = seen[seen.size() - 1 - back];
+        if (want.empty()) {
+          EXPECT_LT(fe.frames_ready(back), 49);
+          continue;
+        }
+        ASSERT_EQ(fe.frames_ready(back), 49);
+        fe.CopyFramesS8(then.data(), 0.1f, 3, back);
+        ASSERT_EQ(then, want) << "back " << back << " at frame " << fe.frames_emitted();
+      }
+      EXPECT_EQ(fe.frames_ready(history + 1), fe.frames_stored() - history - 1 >= 49 ? 49 : fe.frames_stored() - history - 1);
+    }
+  }
+}
+
 TEST(DspFrontEndTest, FixedPathWithin40DbOfFloat) {
   struct Case {
     FeatureType f;

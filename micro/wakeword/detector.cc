@@ -17,6 +17,8 @@ Status Detector::Init(const DetectorConfig& c, ErrorText* err) {
     return fail("num_classes", "must be 1..32");
   if (c.window < 1 || c.window > kMaxWindow) return fail("window", "must be 1..16 inferences");
   if (c.hop_ms < kMinHopMs || c.hop_ms > kMaxHopMs) return fail("hop_ms", "must be 10..2000");
+  if (c.sub_hops < 1 || c.sub_hops > kMaxSubHops) return fail("sub_hops", "must be 1..8");
+  if (c.hop_ms % c.sub_hops != 0) return fail("hop_ms", "must be a multiple of sub_hops");
   const uint32_t used = c.num_classes == 32 ? 0xFFFFFFFFu : (1u << c.num_classes) - 1;
   if ((c.ignore_mask & used) == used) return fail("ignore_mask", "ignores every class");
   config_ = c;
@@ -33,6 +35,8 @@ void Detector::Reset() {
   head_ = 0;
   fired_ = false;
   last_fire_ms_ = 0;
+  memset(anchor_, 0, sizeof anchor_);
+  last_anchor_best_ = 0;
 }
 
 bool Detector::Push(const uint8_t* scores, uint32_t time_ms, Detection* out) {
@@ -79,13 +83,36 @@ bool Detector::Push(const uint8_t* scores, uint32_t time_ms, Detection* out) {
   return true;
 }
 
-bool Detector::PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Detection* out) {
-  uint8_t scores[kMaxClasses];
-  for (int k = 0; k < config_.num_classes; ++k) {
+namespace {
+void ToScores(const int8_t* q, int32_t zero_point, int n, uint8_t* scores) {
+  for (int k = 0; k < n; ++k) {
     int32_t v = static_cast<int32_t>(q[k]) - zero_point;
     scores[k] = static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
   }
+}
+}  // namespace
+
+bool Detector::PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Detection* out) {
+  uint8_t scores[kMaxClasses];
+  ToScores(q, zero_point, config_.num_classes, scores);
   return Push(scores, time_ms, out);
 }
+
+int Detector::Anchor(const int8_t* q, int32_t zero_point) {
+  ToScores(q, zero_point, config_.num_classes, anchor_);
+  uint8_t best = 0;
+  for (int k = 0; k < config_.num_classes; ++k)
+    if ((config_.ignore_mask & (1u << k)) == 0 && anchor_[k] > best) best = anchor_[k];
+  const bool open = best >= config_.gate || last_anchor_best_ >= config_.gate;
+  last_anchor_best_ = best;
+  return open ? config_.sub_hops - 1 : 0;
+}
+
+bool Detector::Skip(uint32_t time_ms, Detection* out) {
+  const uint8_t zeros[kMaxClasses] = {};
+  return Push(zeros, time_ms, out);
+}
+
+bool Detector::PushAnchor(uint32_t time_ms, Detection* out) { return Push(anchor_, time_ms, out); }
 
 }  // namespace mote::micro::wakeword

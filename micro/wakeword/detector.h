@@ -18,6 +18,28 @@
 // Time is the caller's (milliseconds of stream at the inference), so the
 // detector does not care how often it is called.
 //
+// Look-back (sub_hops S > 1): the model runs every hop on the newest window
+// (the anchor); when the best keyword score of this anchor or of the previous
+// one reaches `gate`, it also runs on the S - 1 windows between the two
+// anchors (hop / S apart, from the front end's history: FrontEnd::Init's
+// `history`, CopyFramesS8's `back`). The detector then works on a grid of
+// hop / S: `window` counts grid steps, and a step whose window did not run
+// counts as all-zero scores (it can only lower an average). Near a keyword
+// the detector sees the stream every hop / S; on everything else the model
+// runs once per hop. Per hop, with the anchor's output q at time t:
+//
+//   const int runs = d.Anchor(q, zp);      // 0, or S - 1 when the gate opens
+//   for (int j = S - 1; j >= 1; --j) {      // oldest first; none before time 0
+//     const uint32_t tj = t - j * (hop_ms / S);
+//     if (runs > 0 && fe.frames_ready(j * step_frames) == frames) {
+//       fe.CopyFramesS8(input, scale, zero_point, j * step_frames);  model.Invoke();
+//       fired = d.PushS8(output, zp, tj, &det);
+//     } else {
+//       fired = d.Skip(tj, &det);
+//     }
+//   }
+//   fired = d.PushAnchor(t, &det);          // with S = 1 this is all there is
+//
 //   DetectorConfig c;
 //   c.num_classes = 12; c.window = 3; c.hop_ms = 250; c.refractory_ms = 1000;
 //   for (int k = 0; k < 12; ++k) c.threshold[k] = 179;   // p >= 0.7
@@ -40,6 +62,7 @@ constexpr int kMaxClasses = 32;
 constexpr int kMaxWindow = 16;
 constexpr uint32_t kMinHopMs = 10;
 constexpr uint32_t kMaxHopMs = 2000;
+constexpr int kMaxSubHops = 8;
 
 struct DetectorConfig {
   uint16_t num_classes = 0;     // 1..kMaxClasses
@@ -48,6 +71,10 @@ struct DetectorConfig {
   uint32_t refractory_ms = 1000;
   uint32_t ignore_mask = 0;     // bit k: class k never fires
   uint16_t threshold[kMaxClasses] = {};  // posterior units; > 255 never fires for int8
+  uint16_t sub_hops = 1;        // look-back: grid steps per hop, 1..kMaxSubHops (1 = off);
+                                // hop_ms must be a multiple
+  uint16_t gate = 0;            // look-back: best keyword score (units) of this or the
+                                // previous anchor that runs the windows between (0: always)
 };
 
 struct Detection {
@@ -70,6 +97,15 @@ class Detector {
   // The same from an int8 output: score = clamp(q - zero_point, 0, 255).
   bool PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Detection* out);
 
+  // Look-back (see above). Anchor keeps the hop's anchor output and returns
+  // how many earlier windows to run: sub_hops - 1 when the gate is open
+  // (always 0 with sub_hops 1). Each of those grid steps is then PushS8
+  // (window run) or Skip (not run: all-zero scores), oldest first, and
+  // PushAnchor pushes the kept anchor last.
+  int Anchor(const int8_t* q, int32_t zero_point);
+  bool Skip(uint32_t time_ms, Detection* out);
+  bool PushAnchor(uint32_t time_ms, Detection* out);
+
   // Sum over the last window() scores of class k (for reports and tests).
   uint32_t sum(int k) const { return sum_[k]; }
   uint32_t inferences() const { return count_; }
@@ -84,6 +120,8 @@ class Detector {
   int head_ = 0;
   bool fired_ = false;
   uint32_t last_fire_ms_ = 0;
+  uint8_t anchor_[kMaxClasses] = {};
+  uint8_t last_anchor_best_ = 0;  // best keyword score of the previous anchor
   bool ready_ = false;
 };
 

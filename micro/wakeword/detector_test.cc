@@ -153,6 +153,71 @@ TEST(WakewordDetector, PerClassThresholdAndBestClassWins) {
   EXPECT_EQ(dets[0].label, 3);  // the larger sum
 }
 
+TEST(WakewordDetector, LookBackConfigIsChecked) {
+  Detector d;
+  ErrorText err;
+  DetectorConfig c = FourClasses(2, 1000, 128);
+  c.hop_ms = 500;
+  c.sub_hops = 0;
+  EXPECT_EQ(d.Init(c, &err), Status::kBadArgument);
+  EXPECT_NE(std::string(err.c_str()).find("sub_hops"), std::string::npos);
+  c.sub_hops = kMaxSubHops + 1;
+  EXPECT_EQ(d.Init(c, &err), Status::kBadArgument);
+  c.sub_hops = 3;  // 500 ms is not a multiple of 3
+  EXPECT_EQ(d.Init(c, &err), Status::kBadArgument);
+  EXPECT_NE(std::string(err.c_str()).find("hop_ms"), std::string::npos);
+  c.sub_hops = 5;
+  EXPECT_EQ(d.Init(c, &err), Status::kOk);
+}
+
+TEST(WakewordDetector, AnchorOpensTheGateForThisAndTheNextHop) {
+  Detector d;
+  DetectorConfig c = FourClasses(2, 1000, 200);
+  c.hop_ms = 500;
+  c.sub_hops = 5;
+  c.gate = 100;
+  ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
+  const int8_t quiet[4] = {120, 120, -120, -120};  // _silence_ / _unknown_ high: ignored
+  const int8_t yes[4] = {-128, -128, -28, -128};   // "yes" at 100 units: opens
+  const int8_t almost[4] = {-128, -128, -29, -128};
+  EXPECT_EQ(d.Anchor(quiet, -128), 0);
+  EXPECT_EQ(d.Anchor(almost, -128), 0);
+  EXPECT_EQ(d.Anchor(yes, -128), 4);
+  EXPECT_EQ(d.Anchor(quiet, -128), 4);  // the previous anchor was open
+  EXPECT_EQ(d.Anchor(quiet, -128), 0);
+  // Without look-back nothing runs between hops.
+  c.sub_hops = 1;
+  ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
+  EXPECT_EQ(d.Anchor(yes, -128), 0);
+}
+
+TEST(WakewordDetector, SkippedStepsCountAsZeros) {
+  Detector d;
+  DetectorConfig c = FourClasses(2, 0, 150);
+  c.hop_ms = 500;
+  c.sub_hops = 5;
+  c.gate = 255;
+  ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
+  const int8_t yes[4] = {-128, -128, 72, -128};  // 200 units
+  Detection det;
+  // Grid 100 ms: anchor at 1000 ms (200 units), steps 1100..1400 skipped, anchor 1500.
+  EXPECT_EQ(d.Anchor(yes, -128), 0);  // below the gate
+  EXPECT_FALSE(d.PushAnchor(1000, &det));  // one step seen, window 2
+  EXPECT_EQ(d.sum(2), 200u);
+  EXPECT_FALSE(d.Skip(1100, &det));  // (200 + 0) / 2 = 100 < 150
+  EXPECT_EQ(d.sum(2), 200u);
+  EXPECT_FALSE(d.Skip(1200, &det));
+  EXPECT_EQ(d.sum(2), 0u);
+  EXPECT_EQ(d.inferences(), 3u);
+  EXPECT_EQ(d.Anchor(yes, -128), 0);
+  EXPECT_FALSE(d.PushAnchor(1300, &det));  // (0 + 200) / 2
+  EXPECT_EQ(d.Anchor(yes, -128), 0);
+  ASSERT_TRUE(d.PushAnchor(1400, &det));   // two anchors in a row: 200
+  EXPECT_EQ(det.label, 2);
+  EXPECT_EQ(det.score, 200);
+  EXPECT_EQ(det.time_ms, 1400u);
+}
+
 TEST(WakewordDetector, PushS8ShiftsByZeroPoint) {
   Detector d;
   ASSERT_EQ(d.Init(FourClasses(1, 0, 192), nullptr), Status::kOk);

@@ -9,7 +9,8 @@ instruction counts and prints instructions per second of audio.
 
   tests/target/wakeword_vs_host.py --mote build/mote --board mps2-an386 \
       --elf build/target/mps2-an386/wakeword_loop.elf --model M.tflite --stream S.wav \
-      --hop-ms 500 --window 2 --refractory-ms 1000 --threshold-units 154
+      --hop-ms 500 --window 2 --refractory-ms 1000 --threshold-units 154 \
+      [--look-back 5 --gate-units 128]
 """
 import argparse
 import json
@@ -32,6 +33,8 @@ def main():
     ap.add_argument("--window", type=int, required=True)
     ap.add_argument("--refractory-ms", type=int, required=True)
     ap.add_argument("--threshold-units", type=int, required=True)
+    ap.add_argument("--look-back", type=int, default=1)
+    ap.add_argument("--gate-units", type=int, default=0)
     ap.add_argument("--insns", help="QEMU instruction-count plugin (.so)")
     args = ap.parse_args()
 
@@ -50,7 +53,8 @@ def main():
     # The host, with the threshold in the same output units.
     host_cmd = [args.mote, "wakeword", args.model, args.stream, "--hop", f"{args.hop_ms}ms",
                 "--window", str(args.window), "--refractory", f"{args.refractory_ms}ms",
-                "--threshold-units", str(args.threshold_units), "--json"]
+                "--threshold-units", str(args.threshold_units), "--look-back", str(args.look_back),
+                "--gate-units", str(args.gate_units), "--json"]
     print("+", " ".join(host_cmd))
     h = subprocess.run(host_cmd, capture_output=True, text=True)
     if h.returncode != 0:
@@ -72,6 +76,11 @@ def main():
         return 1
     if device != host:
         print("FAIL: device and host detections differ")
+        return 1
+    runs = int(re.search(r"inferences=(\d+)", out).group(1))
+    print(f"inferences: device {runs}, host {j['inferences']}")
+    if runs != j["inferences"]:
+        print("FAIL: device and host ran the model a different number of times")
         return 1
     print(f"PASS: {len(device)} detections identical")
     return 0

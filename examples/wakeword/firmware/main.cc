@@ -3,13 +3,17 @@
 // microphone) is fed to the fixed-point front end in 20 ms DMA-sized blocks;
 // every hop the model runs on the last 49 frames and its int8 posteriors go
 // through the decision logic (micro/wakeword/detector.h); then the core
-// sleeps (SysTick + WFI) until the next hop.
+// sleeps (SysTick + WFI) until the next hop. With look-back
+// (MOTE_WW_LOOK_BACK = S > 1) a hop whose best keyword score, or the last
+// hop's, reaches MOTE_WW_GATE_UNITS also runs the model on the S - 1 windows
+// between the two hops, from the front end's frame history.
 //
 // The front-end config and the labels come from the model's manifest
 // (FindManifest -> DecodeConfig); input and output quantization from the
 // model. The decision parameters are compile-time constants (MOTE_WW_HOP_MS,
-// MOTE_WW_THRESHOLD_UNITS, MOTE_WW_WINDOW, MOTE_WW_REFRACTORY_MS) that the
-// ctest also passes to `mote wakeword`, whose detections must be the same
+// MOTE_WW_THRESHOLD_UNITS, MOTE_WW_WINDOW, MOTE_WW_REFRACTORY_MS,
+// MOTE_WW_LOOK_BACK, MOTE_WW_GATE_UNITS) that the ctest also passes to
+// `mote wakeword`, whose detections and inference count must be the same
 // (tests/target/wakeword_vs_host.py).
 //
 // Output:
@@ -47,6 +51,12 @@ extern const uint8_t ww_stream[], ww_stream_end[];
 #ifndef MOTE_WW_REFRACTORY_MS
 #define MOTE_WW_REFRACTORY_MS 1000
 #endif
+#ifndef MOTE_WW_LOOK_BACK
+#define MOTE_WW_LOOK_BACK 1  // grid steps per hop (1: no look-back)
+#endif
+#ifndef MOTE_WW_GATE_UNITS
+#define MOTE_WW_GATE_UNITS 0
+#endif
 
 namespace {
 
@@ -60,7 +70,7 @@ namespace dsp = mote::micro::dsp;
 namespace ww = mote::micro::wakeword;
 
 constexpr size_t kArenaBytes = 48 * 1024;
-constexpr size_t kScratchBytes = 8 * 1024;  // fixed-path KWS front end needs ~7.1 KB
+constexpr size_t kScratchBytes = 8 * 1024;  // fixed-path KWS front end: ~7.1 KB + history
 constexpr size_t kChunk = 320;              // 20 ms at 16 kHz: one DMA block
 constexpr uint32_t kSleepTicksPerHop = 4;
 
@@ -137,11 +147,21 @@ int main(void) {
   if (dsp::DecodeConfig(m.front_end.data, m.front_end.size, &fc, &norm, &err) != Status::kOk)
     return Fail("front end: ", err.c_str());
   if (fc.sample_rate_hz != rate) return Fail("stream rate differs from the front end's", "");
-  if (dsp::FrontEnd::ScratchBytes(fc, dsp::FrontEndPath::kFixed) > sizeof(g_scratch))
+  // Look-back: a grid step of hop / S must be whole front-end frames.
+  constexpr uint32_t kStepMs = MOTE_WW_HOP_MS / MOTE_WW_LOOK_BACK;
+  static_assert(MOTE_WW_HOP_MS % MOTE_WW_LOOK_BACK == 0, "hop must be a multiple of look-back");
+  const uint32_t step_samples = kStepMs * rate / 1000;
+  const uint32_t frame_hop = static_cast<uint32_t>(dsp::HopSamples(fc));
+  if (kStepMs * rate % 1000 != 0 || step_samples % frame_hop != 0)
+    return Fail("look-back step is not a whole number of front-end frames", "");
+  const int step_frames = static_cast<int>(step_samples / frame_hop);
+  const int history = (MOTE_WW_LOOK_BACK - 1) * step_frames;
+  const size_t fe_scratch = dsp::FrontEnd::ScratchBytes(fc, dsp::FrontEndPath::kFixed, history);
+  if (fe_scratch == 0 || fe_scratch > sizeof(g_scratch))
     return Fail("front-end scratch too small", "");
   dsp::FrontEnd fe;
   if (fe.Init(fc, fc.normalize ? &norm : nullptr, dsp::FrontEndPath::kFixed, g_scratch,
-              sizeof(g_scratch), &err) != Status::kOk)
+              sizeof(g_scratch), &err, history) != Status::kOk)
     return Fail("front end: ", err.c_str());
   Tensor& in = *interp.input(0);
   const Tensor& out = *interp.output(0);
@@ -155,6 +175,8 @@ int main(void) {
   dc.window = MOTE_WW_WINDOW;
   dc.hop_ms = MOTE_WW_HOP_MS;
   dc.refractory_ms = MOTE_WW_REFRACTORY_MS;
+  dc.sub_hops = MOTE_WW_LOOK_BACK;
+  dc.gate = MOTE_WW_GATE_UNITS;
   for (uint32_t k = 0; k < m.num_labels; ++k) {
     const mote::micro::ByteSpan l = m.Label(k);
     const bool ignored = (l.size == 9 && memcmp(l.data, "_silence_", 9) == 0) ||
@@ -171,7 +193,7 @@ int main(void) {
   MoteWrite(" B, arena_used=");
   MoteWriteU(static_cast<uint32_t>(interp.arena_used_bytes()));
   MoteWrite(" B, fe_scratch=");
-  MoteWriteU(static_cast<uint32_t>(dsp::FrontEnd::ScratchBytes(fc, dsp::FrontEndPath::kFixed)));
+  MoteWriteU(static_cast<uint32_t>(fe_scratch));
   MoteWrite(" B, stream ");
   MoteWriteU(static_cast<uint32_t>(samples));
   MoteWrite(" samples, hop ");
@@ -180,6 +202,10 @@ int main(void) {
   MoteWriteU(MOTE_WW_WINDOW);
   MoteWrite(", threshold ");
   MoteWriteU(MOTE_WW_THRESHOLD_UNITS);
+  MoteWrite(" units, look-back ");
+  MoteWriteU(MOTE_WW_LOOK_BACK);
+  MoteWrite(" gate ");
+  MoteWriteU(MOTE_WW_GATE_UNITS);
   MoteWrite(" units\n");
 
   anomaly::SleepInit();
@@ -191,17 +217,34 @@ int main(void) {
       const size_t n = hop - done < kChunk ? hop - done : kChunk;
       fe.PushSamples(pcm + pos + done, n);
     }
-    bool fired = false;
-    ww::Detection d;
+    // Up to one detection per grid step, reported after the hop's work.
+    ww::Detection found[MOTE_WW_LOOK_BACK];
+    int n_found = 0;
     if (fe.frames_ready() == fc.frames) {
       fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point);
       if (interp.Invoke() != Status::kOk) return Fail("Invoke: ", interp.error());
       ++inferences;
       const uint32_t t_ms = static_cast<uint32_t>(static_cast<uint64_t>(pos + hop) * 1000 / rate);
-      fired = det.PushS8(out.as<int8_t>(), out.zero_point, t_ms, &d);
+      const int runs = det.Anchor(out.as<int8_t>(), out.zero_point);
+      for (int j = MOTE_WW_LOOK_BACK - 1; j >= 1; --j) {  // oldest first
+        if (static_cast<uint32_t>(j) * kStepMs > t_ms) continue;
+        const uint32_t tj = t_ms - static_cast<uint32_t>(j) * kStepMs;
+        bool fired;
+        if (runs > 0 && fe.frames_ready(j * step_frames) == fc.frames) {
+          fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point, j * step_frames);
+          if (interp.Invoke() != Status::kOk) return Fail("Invoke: ", interp.error());
+          ++inferences;
+          fired = det.PushS8(out.as<int8_t>(), out.zero_point, tj, &found[n_found]);
+        } else {
+          fired = det.Skip(tj, &found[n_found]);
+        }
+        n_found += fired ? 1 : 0;
+      }
+      n_found += det.PushAnchor(t_ms, &found[n_found]) ? 1 : 0;
     }
     MoteMarkEnd();
-    if (fired) {
+    for (int i = 0; i < n_found; ++i) {
+      const ww::Detection& d = found[i];
       ++detections;
       MoteWrite("detect t_ms=");
       MoteWriteU(d.time_ms);
