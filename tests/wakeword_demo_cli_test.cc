@@ -108,6 +108,11 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   ASSERT_TRUE(j["test_best_point"].is_object()) << j.dump();
   EXPECT_EQ(op["hop_ms"], 500);
   EXPECT_EQ(vop["hop_ms"], 500);
+  // The demo's default family: 500 ms with look-back 5 (a 100 ms grid near keyword-like sounds).
+  EXPECT_EQ(j["operating_family"], "500ms_lb5");
+  EXPECT_EQ(vop["look_back"], 5);
+  EXPECT_EQ(op["gate_units"], vop["gate_units"]);
+  EXPECT_GE(op["inferences_per_s"].get<double>(), 2.0 * (1.0 - 1.0 / 30.0));
   EXPECT_EQ(op["window"], vop["window"]);
   EXPECT_EQ(op["threshold_units"], vop["threshold_units"]);
   EXPECT_EQ(j["data"]["val_keywords"], 6);
@@ -119,6 +124,8 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
                              (dir / (stream + ".wav")).string() + " --truth " + (dir / (stream + ".csv")).string() +
                              " --hop 500ms --window " + std::to_string(vop["window"].get<int>()) +
                              " --threshold-units " + std::to_string(vop["threshold_units"].get<int>()) +
+                             " --look-back " + std::to_string(vop["look_back"].get<int>()) +
+                             " --gate-units " + std::to_string(vop["gate_units"].get<int>()) +
                              " --refractory 1000ms --json",
                          &ww),
               0)
@@ -128,6 +135,7 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   const json w = run_ww("stream");
   EXPECT_EQ(w["score"]["false_accepts"], op["false_accepts"]) << w.dump();
   EXPECT_EQ(w["score"]["false_rejects"], op["false_rejects"]) << w.dump();
+  EXPECT_DOUBLE_EQ(w["inferences_per_s"].get<double>(), op["inferences_per_s"].get<double>());
   const json v = run_ww("val_stream");
   EXPECT_EQ(v["score"]["false_accepts"], vop["false_accepts"]) << v.dump();
   EXPECT_EQ(v["score"]["false_rejects"], vop["false_rejects"]) << v.dump();
