@@ -52,7 +52,7 @@ const std::vector<Target>& Targets() {
        "32x32->64 multiply, no saturation instructions) and x8 for float (no FPU, soft-float); "
        "unmeasured",
        1.3, kCpiAssumed, 39728, "assumed: cortex-m33 figure", 60, 2, kPowerAssumed},
-      {"cortex-m4", "mps2-an386", "cortex-m4", 1, 1, kMeasured, 2.8, kCpiM4, 39852, kFlash, 100,
+      {"cortex-m4", "mps2-an386", "cortex-m4", 1, 1, kMeasured, 2.8, kCpiM4, 39900, kFlash, 100,
        2, kPowerAssumed},
       {"cortex-m7", "mps2-an500", "cortex-m7", 1, 1, kMeasured, 1.0, kCpiAssumed, 37212, kFlash,
        250, 5, kPowerAssumed},
