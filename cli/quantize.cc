@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/qat_mode.h"
 #include "host/compress/evaluate.h"
 #include "host/compress/ptq.h"
 #include "host/compress/qat.h"
@@ -28,9 +29,7 @@ struct QuantizeOptions {
   bool json = false;
   int epochs = 3, batch_size = 32;
   float lr = 1e-4f;
-  std::string qat_bn = "frozen";
-  std::string qat_ranges = "calibrated";
-  float ema_decay = -1.0f;  // unset: 0.99 (calibrated) or 0.999 (tfmot)
+  QatModeOptions qat_mode;
   uint64_t seed = 1;
 };
 
@@ -46,13 +45,11 @@ std::optional<compress::QuantizedModel> FineTune(const QuantizeOptions& o, train
   if (m.loss() != train::Loss::kSparseCategoricalCrossentropy && y->shape.size() == 1)
     y->shape = {y->shape[0], 1};
   if (!train::CheckData(m, x, *y, &err)) throw CommandError(o.data + " / " + o.labels + ": " + err);
-  auto qat = compress::QatTrainer::Create(
-      m, rep, &err, o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen,
-      o.qat_ranges == "tfmot" ? compress::QatRanges::kTfmot : compress::QatRanges::kCalibrated);
+  auto qat = compress::QatTrainer::Create(m, rep, &err, o.qat_mode.BatchNorm(), o.qat_mode.Ranges());
   if (!qat) throw CommandError(o.weights + ": " + err);
   compress::QatOptions qo;
   qo.seed = o.seed;
-  qo.ema_decay = o.ema_decay >= 0.0f ? o.ema_decay : (o.qat_ranges == "tfmot" ? 0.999f : 0.99f);
+  qo.ema_decay = o.qat_mode.ema_decay;
   qo.epochs = o.epochs;
   qo.batch_size = o.batch_size;
   qo.optimizer.learning_rate = o.lr;
@@ -79,10 +76,7 @@ void Quantize(const QuantizeOptions& o) {
   const auto bits = s16 ? compress::ActivationBits::kInt16 : compress::ActivationBits::kInt8;
   if (o.qat && s16) throw CommandError("--qat trains for int8 activations; drop --activations int16");
   if (!o.html.empty() && o.report.empty()) throw CommandError("--html needs --report (the JSON report)");
-  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
-  if (!o.qat && o.qat_ranges != "calibrated")
-    throw CommandError("--qat-ranges " + o.qat_ranges + " needs --qat");
-  if (!o.qat && o.ema_decay >= 0.0f) throw CommandError("--qat-ema-decay needs --qat");
+  CheckQatMode(o.qat_mode, o.qat);
   // Test set: float accuracy before any fine-tuning, int8 accuracy after the export.
   std::optional<train::Tensor> tx, ty;
   double float_acc = -1, int8_acc = -1;
@@ -191,20 +185,7 @@ void AddQuantize(CLI::App& app) {
   cmd->add_option("--lr", o->lr, "with --qat: Adam learning rate (default 1e-4)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--save-weights", o->save_weights, "with --qat: write the fine-tuned float weights");
-  cmd->add_option("--qat-bn", o->qat_bn,
-                  "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
-                  "statistics) or batch (keeps training on batch statistics, as TFMOT)")
-      ->check(CLI::IsMember({"frozen", "batch"}));
-  cmd->add_option("--qat-ranges", o->qat_ranges,
-                  "with --qat: activation ranges start at the calibration min/max and follow a\n"
-                  "moving average (calibrated, default), or start as TFMOT's quantizers do\n"
-                  "(tfmot: input from [0, 0] keeping the min/max of all batches, the others\n"
-                  "from [-6, 6] with decay 0.999)")
-      ->check(CLI::IsMember({"calibrated", "tfmot"}));
-  cmd->add_option("--qat-ema-decay", o->ema_decay,
-                  "with --qat: moving-average decay of the ranges (default 0.99; 0.999 with\n"
-                  "--qat-ranges tfmot)")
-      ->check(CLI::Range(0.0f, 1.0f));
+  AddQatModeOptions(cmd, &o->qat_mode);
   cmd->add_option("--seed", o->seed, "with --qat: shuffling seed (default 1)");
   cmd->add_option("--report", o->report, "write the per-layer quantization report (JSON)");
   cmd->add_option("--html", o->html, "with --report: also a self-contained HTML page");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/qat_mode.h"
 #include "host/compress/qat.h"
 #include "host/data/dataset.h"
 #include "host/io/file.h"
@@ -30,8 +31,7 @@ struct TrainOptions {
   bool json = false;
   bool qat = false;
   int qat_after = 0;  // float epochs before QAT
-  std::string qat_bn = "frozen";
-  std::string qat_ranges = "calibrated";
+  QatModeOptions qat_mode;
   std::string int8_out;
 };
 
@@ -112,9 +112,7 @@ void Train(const TrainOptions& o) {
       std::fprintf(tty ? stderr : stdout, " val_loss %.4f val_acc %.4f", e.val_loss, e.val_accuracy);
     std::fprintf(tty ? stderr : stdout, " lr %.2g%s", e.lr, tty ? "" : "\n");
   };
-  if (!o.qat && o.qat_bn != "frozen") throw CommandError("--qat-bn " + o.qat_bn + " needs --qat");
-  if (!o.qat && o.qat_ranges != "calibrated")
-    throw CommandError("--qat-ranges " + o.qat_ranges + " needs --qat");
+  CheckQatMode(o.qat_mode, o.qat);
   if (!o.qat && (!o.int8_out.empty() || o.qat_after > 0))
     throw CommandError("--int8 and --qat-after need --qat (for post-training quantization use "
                        "`mote quantize`)");
@@ -130,10 +128,8 @@ void Train(const TrainOptions& o) {
   if (o.qat) {
     // QAT: the remaining epochs with fake quantization, ranges from the data.
     const size_t n_cal = std::min<size_t>(x->shape[0], 1000);
-    auto qat = compress::QatTrainer::Create(
-        *m, data::Rows(*x, 0, n_cal), &err,
-        o.qat_bn == "batch" ? compress::QatBatchNorm::kBatch : compress::QatBatchNorm::kFrozen,
-        o.qat_ranges == "tfmot" ? compress::QatRanges::kTfmot : compress::QatRanges::kCalibrated);
+    auto qat = compress::QatTrainer::Create(*m, data::Rows(*x, 0, n_cal), &err,
+                                            o.qat_mode.BatchNorm(), o.qat_mode.Ranges());
     if (!qat) throw CommandError(o.model + ": cannot quantize: " + err);
     compress::QatOptions qo;
     qo.epochs = total_epochs - o.qat_after;
@@ -141,7 +137,7 @@ void Train(const TrainOptions& o) {
     qo.validation_split = fit.validation_split;
     qo.optimizer = fit.optimizer;
     qo.seed = o.seed;
-    if (o.qat_ranges == "tfmot") qo.ema_decay = 0.999f;
+    qo.ema_decay = o.qat_mode.ema_decay;
     const int offset = o.qat_after;
     fit.epochs = total_epochs;
     qo.on_epoch = [&](const train::EpochLog& e) {
@@ -281,14 +277,7 @@ void AddTrain(CLI::App& app) {
   cmd->add_option("--qat-after", o->qat_after, "with --qat: train N float epochs first (default 0)")
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--int8", o->int8_out, "with --qat: also write the int8 .tflite with the QAT ranges");
-  cmd->add_option("--qat-bn", o->qat_bn,
-                  "with --qat: BatchNorm after a Conv: frozen (default; folded with its moving\n"
-                  "statistics) or batch (keeps training on batch statistics, as TFMOT)")
-      ->check(CLI::IsMember({"frozen", "batch"}));
-  cmd->add_option("--qat-ranges", o->qat_ranges,
-                  "with --qat: activation ranges from the data's min/max with a 0.99 moving\n"
-                  "average (calibrated, default) or as TFMOT (tfmot: from [-6, 6], decay 0.999)")
-      ->check(CLI::IsMember({"calibrated", "tfmot"}));
+  AddQatModeOptions(cmd, &o->qat_mode);
   cmd->callback([o] { Train(*o); });
 }
 

@@ -395,8 +395,11 @@ Tensor QatTrainer::Predict(const Tensor& x, int batch_size) {
   return result;
 }
 
+float DefaultEmaDecay(QatRanges ranges) { return ranges == QatRanges::kTfmot ? 0.999f : 0.99f; }
+
 train::History QatTrainer::Fit(const Tensor& x, const Tensor& y, const QatOptions& o) {
   train::History h;
+  const float ema_decay = o.ema_decay >= 0.0f ? o.ema_decay : DefaultEmaDecay(ranges_);
   const size_t n = x.shape[0];
   const size_t n_train = o.validation_split > 0.0f
                              ? static_cast<size_t>(static_cast<double>(n) * (1.0 - o.validation_split))
@@ -414,7 +417,7 @@ train::History QatTrainer::Fit(const Tensor& x, const Tensor& y, const QatOption
     for (size_t b = 0; b < n_train; b += o.batch_size) {
       const size_t e = std::min(n_train, b + static_cast<size_t>(o.batch_size));
       const Tensor xb = Gather(x, order, b, e), yb = Gather(y, order, b, e);
-      loss_sum += ForwardBackward(xb, yb, o.ema_decay) * (e - b);
+      loss_sum += ForwardBackward(xb, yb, ema_decay) * (e - b);
       correct += train::Accuracy(m_.loss(), q_.back(), yb) * (e - b);
       opt.Step(params, o.optimizer.learning_rate);
     }

@@ -77,17 +77,21 @@ enum class QatBatchNorm { kFrozen, kBatch };
 //     of the QuantizeLayer); every other range starts at [-6, 6] and follows
 //     the moving average of the batch min/max widened to include 0
 //     (MovingAverageQuantizer: MovingAvgQuantize, decay 0.999 in TFMOT; here
-//     QatOptions::ema_decay, which the CLI sets to 0.999 for this mode).
+//     QatOptions::ema_decay, whose default for this mode is 0.999).
 //     The calibration set is then only used to check that the model is
 //     quantizable. A few hundred steps leave the ranges wider than the data.
 enum class QatRanges { kCalibrated, kTfmot };
+
+float DefaultEmaDecay(QatRanges ranges);
 
 struct QatOptions {
   int epochs = 3;
   int batch_size = 32;
   float validation_split = 0.0f;  // last fraction, as train::FitOptions
   train::OptimizerConfig optimizer;  // default Adam 1e-3; fine-tuning usually wants less
-  float ema_decay = 0.99f;        // range_t = decay * range_(t-1) + (1 - decay) * batch range
+  // range_t = decay * range_(t-1) + (1 - decay) * batch range; < 0: the ranges
+  // mode's default, DefaultEmaDecay (0.99 kCalibrated, 0.999 kTfmot as TFMOT).
+  float ema_decay = -1.0f;
   uint64_t seed = 1;              // shuffling
   std::function<void(const train::EpochLog&)> on_epoch;
 };

@@ -334,7 +334,6 @@ void ExpectForwardMatchesInt8(const nlohmann::json& spec, int classes,
   const std::vector<float> mean0 = m->layers()[1]->FindParam("moving_mean")->value;
   QatOptions o;
   o.epochs = 1;
-  if (ranges == QatRanges::kTfmot) o.ema_decay = 0.999f;
   qat->Fit(x, y, o);
   // kBatch updates the moving statistics (the export folds the new ones); kFrozen keeps them.
   EXPECT_EQ(m->layers()[1]->FindParam("moving_mean")->value != mean0, bn_mode == QatBatchNorm::kBatch);
