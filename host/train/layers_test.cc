@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "host/train/fit_test_util.h"
 #include "host/train/layer.h"
 #include "host/train/model.h"
-#include "host/train/parallel.h"
 
 namespace mote::train {
 namespace {
@@ -165,8 +165,6 @@ json AnomalyNet() {
 }
 
 std::vector<float> TrainWithThreads(int threads) {
-  SetThreads(threads);
-  SetParallelThreshold(0);
   std::string err;
   auto m = Sequential::FromJson(AnomalyNet(), 3, &err);
   EXPECT_TRUE(m) << err;
@@ -180,13 +178,7 @@ std::vector<float> TrainWithThreads(int threads) {
   o.epochs = 3;
   o.validation_split = 0.2f;
   o.optimizer.learning_rate = 0.01f;
-  m->Fit(x, y, o);
-  SetThreads(1);
-  SetParallelThreshold(20000);
-  std::vector<float> w;
-  for (auto& l : m->layers())
-    for (Param& p : l->params()) w.insert(w.end(), p.value.begin(), p.value.end());
-  return w;
+  return FitOnThreads(*m, x, y, o, threads);
 }
 
 TEST(Training, SameWeightsOnOneOrTwoThreads) {

@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "host/train/fit_test_util.h"
 #include "host/train/model.h"
-#include "host/train/parallel.h"
 
 namespace mote::train {
 namespace {
@@ -136,8 +136,6 @@ TEST(SpecAugment, JsonRoundTripAndErrors) {
 }
 
 std::vector<float> FitMasked(int threads, bool masks) {
-  SetThreads(threads);
-  SetParallelThreshold(0);
   std::string err;
   auto m = Sequential::FromJson(json::parse(R"({"input_shape": [12, 4, 1],
       "loss": "sparse_categorical_crossentropy", "layers": [
@@ -162,13 +160,7 @@ std::vector<float> FitMasked(int threads, bool masks) {
     o.spec_augment.freq_masks = 1;
     o.spec_augment.freq_width = 1;
   }
-  m->Fit(x, y, o);
-  SetThreads(1);
-  SetParallelThreshold(20000);
-  std::vector<float> w;
-  for (auto& l : m->layers())
-    for (Param& p : l->params()) w.insert(w.end(), p.value.begin(), p.value.end());
-  return w;
+  return FitOnThreads(*m, x, y, o, threads);
 }
 
 TEST(SpecAugment, FitIsThreadCountIndependentAndMasksChangeTraining) {
