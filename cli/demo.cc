@@ -395,9 +395,9 @@ void AddDemo(CLI::App& app) {
                   "wakeword: only evaluate this int8 model on the val and test streams (no\n"
                   "training); writes OUT/eval_report.json")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--val-minutes", w.val_minutes, "wakeword: minutes of the generated val stream (65)")
+  cmd->add_option("--val-minutes", w.val_minutes, "wakeword: minutes of the generated val stream (260)")
       ->check(CLI::Range(0.1, 1440.0));
-  cmd->add_option("--val-keywords", w.val_keywords, "wakeword: keywords in it (240)")
+  cmd->add_option("--val-keywords", w.val_keywords, "wakeword: keywords in it (960)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--spec-time-masks", w.spec_time_masks,
                   "wakeword: SpecAugment time masks per training example (0: off)")
@@ -410,7 +410,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--spec-freq-width", w.spec_freq_width, "wakeword: widest feature mask")
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
-  cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
+  cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (960)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--talk-minutes", w.talk_minutes,
                   "wakeword: minutes of TRAIN-speaker background (synth-stream --split train, 180)");
