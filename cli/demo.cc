@@ -63,7 +63,7 @@ struct DemoOptions {
   uint32_t cycle_budget = 10000000;
   // kws only.
   std::string data;
-  int per_class = 0;  // 0: the example's default (kws 400, wakeword 1200)
+  int per_class = 0;  // 0: the example's default (kws 400, wakeword 4800)
   bool quiet = false;
   // wakeword only (the rest of WakewordDemoOptions keeps its defaults).
   WakewordDemoOptions ww;
@@ -267,7 +267,7 @@ void Demo(DemoOptions o) {
     KwsDemoOptions common;
     common.out = !o.out.empty() ? o.out : o.example == "kws" ? "kws_demo" : "wakeword_demo";
     common.data = o.data;
-    common.per_class = o.per_class > 0 ? o.per_class : o.example == "kws" ? 400 : 1200;
+    common.per_class = o.per_class > 0 ? o.per_class : o.example == "kws" ? 400 : 4800;
     common.seed = o.seed;
     common.epochs = o.epochs;
     common.threads = o.threads;
@@ -380,7 +380,7 @@ void AddDemo(CLI::App& app) {
                   "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
                   "when an earlier run made it with the same --seed and --per-class)");
   cmd->add_option("--per-class", o->per_class,
-                  "kws, wakeword: clips per label when generating (default: kws 400, wakeword 1200)")
+                  "kws, wakeword: clips per label when generating (default: kws 400, wakeword 4800)")
       ->check(CLI::Range(2, 100000));
   cmd->add_flag("-q,--quiet", o->quiet, "kws, wakeword: no progress lines on stderr");
   auto& w = o->ww;

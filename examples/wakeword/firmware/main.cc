@@ -43,19 +43,19 @@ extern const uint8_t ww_stream[], ww_stream_end[];
 #define MOTE_WW_HOP_MS 500
 #endif
 #ifndef MOTE_WW_THRESHOLD_UNITS
-#define MOTE_WW_THRESHOLD_UNITS 128  // p >= 0.5 for an output scale of 1/256
+#define MOTE_WW_THRESHOLD_UNITS 237  // p >= 0.926 for an output scale of 1/256
 #endif
 #ifndef MOTE_WW_WINDOW
-#define MOTE_WW_WINDOW 2
+#define MOTE_WW_WINDOW 6
 #endif
 #ifndef MOTE_WW_REFRACTORY_MS
 #define MOTE_WW_REFRACTORY_MS 1000
 #endif
 #ifndef MOTE_WW_LOOK_BACK
-#define MOTE_WW_LOOK_BACK 1  // grid steps per hop (1: no look-back)
+#define MOTE_WW_LOOK_BACK 5  // grid steps per hop (1: no look-back)
 #endif
 #ifndef MOTE_WW_GATE_UNITS
-#define MOTE_WW_GATE_UNITS 0
+#define MOTE_WW_GATE_UNITS 128
 #endif
 
 namespace {
