@@ -88,7 +88,7 @@ std::vector<uint8_t> LoadFrontEnd(const std::string& path) {
 
 json ScoreJson(const ww::StreamScore& s) {
   return {{"keywords", s.keywords},         {"detected", s.detected},
-          {"false_rejects", s.false_rejects}, {"frr", s.frr},
+          {"false_rejects", s.false_rejects}, {"frr", s.frr}, {"frr_se", s.frr_se},
           {"false_accepts", s.false_accepts}, {"wrong_keyword", s.wrong_keyword},
           {"duplicates", s.duplicates},       {"non_keyword_hours", s.non_keyword_hours},
           {"fa_per_hour", s.fa_per_hour}};
@@ -224,8 +224,10 @@ void Run(const WakewordOptions& o) {
     std::printf("\n");
   }
   if (!truth.empty()) {
-    std::printf("keywords %d, detected %d, false rejects %d (%.1f %%)\n", score.keywords,
+    std::printf("keywords %d, detected %d, false rejects %d (%.1f %%", score.keywords,
                 score.detected, score.false_rejects, 100.0 * score.frr);
+    if (score.frr_se > 0) std::printf(", +- %.1f over speakers", 100.0 * score.frr_se);
+    std::printf(")\n");
     std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
                 " duplicates %d\n", score.false_accepts, score.wrong_keyword,
                 score.non_keyword_hours, score.fa_per_hour, score.duplicates);

@@ -106,6 +106,7 @@ nlohmann::json RowJson(const SweepRow& r) {
           {"false_accepts", r.score.false_accepts},
           {"wrong_keyword", r.score.wrong_keyword},
           {"frr", r.score.frr},
+          {"frr_se", r.score.frr_se},
           {"false_rejects", r.score.false_rejects},
           {"keywords", r.score.keywords},
           {"non_keyword_hours", r.score.non_keyword_hours}};
@@ -238,6 +239,8 @@ void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const 
                 op["fa_per_hour"].get<double>(), op["false_accepts"].get<int>(), 100 * op["frr"].get<double>(),
                 op["false_rejects"].get<int>(), op["inferences_per_s"].get<double>(),
                 e["goal"]["met"].get<bool>() ? "met" : "not met");
+    std::printf("FRR standard error over speakers (another speaker set of the same size): val %.2f, "
+                "test %.2f points\n", 100 * v["frr_se"].get<double>(), 100 * op["frr_se"].get<double>());
   } else {
     std::printf("operating point: no threshold reaches FRR <= %.0f %% on the val stream\n", 100 * max_frr);
   }

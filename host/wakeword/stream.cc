@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "host/io/manifest.h"
@@ -213,13 +214,15 @@ bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::strin
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     std::stringstream ss(line);
-    std::string kw, a, b;
+    std::string kw, a, b, who;
     std::getline(ss, kw, ',');
     std::getline(ss, a, ',');
     std::getline(ss, b, ',');
+    std::getline(ss, who, ',');
     if (row == 1 && a == "start_s") continue;  // header
     TruthEvent ev;
     ev.keyword = kw;
+    ev.speaker = who;
     char* end_a = nullptr;
     char* end_b = nullptr;
     ev.start_s = std::strtod(a.c_str(), &end_a);
@@ -272,6 +275,24 @@ StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<Tr
   for (int h : hits) s.detected += h > 0 ? 1 : 0;
   s.false_rejects = s.keywords - s.detected;
   s.frr = s.keywords > 0 ? static_cast<double>(s.false_rejects) / s.keywords : 0.0;
+  // Cluster (ratio-estimator) standard error over speakers:
+  // sqrt(S / (S - 1) * sum_s (misses_s - frr * keywords_s)^2) / keywords.
+  std::map<std::string, std::pair<int, int>> by_speaker;  // keywords, misses
+  for (size_t i = 0; i < truth.size(); ++i) {
+    if (truth[i].speaker.empty()) continue;
+    auto& [n, m] = by_speaker[truth[i].speaker];
+    ++n;
+    m += hits[i] == 0 ? 1 : 0;
+  }
+  if (by_speaker.size() >= 2 && s.keywords > 0) {
+    double sum = 0.0;
+    for (const auto& [who, nm] : by_speaker) {
+      const double d = nm.second - s.frr * nm.first;
+      sum += d * d;
+    }
+    const double k = static_cast<double>(by_speaker.size());
+    s.frr_se = std::sqrt(sum * k / (k - 1.0)) / s.keywords;
+  }
   s.fa_per_hour = s.non_keyword_hours > 0 ? s.false_accepts / s.non_keyword_hours : 0.0;
   return s;
 }

@@ -100,6 +100,7 @@ int StepFrames(const KwsModel& kws, uint32_t step_ms);
 struct TruthEvent {
   std::string keyword;
   double start_s = 0.0, end_s = 0.0;
+  std::string speaker;  // optional 4th column (synth-stream writes it)
 };
 bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::string* err);
 
@@ -115,6 +116,10 @@ struct StreamScore {
   int duplicates = 0;      // a second correct detection of the same keyword
   double non_keyword_hours = 0.0;
   double fa_per_hour = 0.0, frr = 0.0;
+  // Standard error of frr with speakers as clusters (the truth's speaker
+  // column): how much frr moves with another set of as many speakers. 0
+  // without speakers or with fewer than two.
+  double frr_se = 0.0;
   std::vector<int> detection_match;  // per detection: truth index, -1 (false accept)
 };
 

@@ -48,6 +48,23 @@ TEST(WakewordScore, CountsHitsMissesFalseAcceptsAndDuplicates) {
   EXPECT_EQ(s.false_accepts, 2);
 }
 
+TEST(WakewordScore, FrrStandardErrorTreatsSpeakersAsClusters) {
+  // Speakers a (both found), b (one of two), c (none of two): FRR 3 / 6.
+  std::vector<TruthEvent> truth = {{"yes", 10, 10.5, "a"}, {"yes", 20, 20.5, "a"},
+                                   {"yes", 30, 30.5, "b"}, {"yes", 40, 40.5, "b"},
+                                   {"yes", 50, 50.5, "c"}, {"yes", 60, 60.5, "c"}};
+  const std::vector<StreamDetection> dets = {{2, 10.9, 0.9f}, {2, 20.9, 0.9f}, {2, 30.9, 0.9f}};
+  StreamScore s = Score(dets, truth, kLabels, ScoreOptions{}, 100.0);
+  EXPECT_DOUBLE_EQ(s.frr, 0.5);
+  // d = misses - frr * keywords: -1, 0, 1; sqrt(3 / 2 * 2) / 6.
+  EXPECT_NEAR(s.frr_se, std::sqrt(3.0) / 6.0, 1e-12);
+  // One speaker only, or no speaker column: no spread to measure.
+  for (auto& t : truth) t.speaker = "a";
+  EXPECT_EQ(Score(dets, truth, kLabels, ScoreOptions{}, 100.0).frr_se, 0.0);
+  for (auto& t : truth) t.speaker.clear();
+  EXPECT_EQ(Score(dets, truth, kLabels, ScoreOptions{}, 100.0).frr_se, 0.0);
+}
+
 TEST(WakewordScore, PrefersAnUnmatchedKeyword) {
   // Two "yes" close together; two detections each overlapping both.
   const std::vector<TruthEvent> truth = {{"yes", 10.0, 10.4}, {"yes", 10.8, 11.2}};
@@ -72,6 +89,8 @@ TEST(WakewordTruth, ParsesSynthStreamCsvAndRejectsBadRows) {
   EXPECT_EQ(t[0].keyword, "seven");
   EXPECT_DOUBLE_EQ(t[0].start_s, 3.25);
   EXPECT_DOUBLE_EQ(t[1].end_s, 13.0);
+  EXPECT_EQ(t[0].speaker, "en+m4");  // the \r of a CRLF line is not part of it
+  EXPECT_EQ(t[1].speaker, "en-us+f3");
   for (const char* bad : {"seven,abc,1.0\n", "seven,2.0,1.0\n", "seven,1.0\n", "seven,nan,1\n"}) {
     {
       std::ofstream f(path);
