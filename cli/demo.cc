@@ -410,7 +410,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--spec-freq-width", w.spec_freq_width, "wakeword: widest feature mask")
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
-  cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (960)")
+  cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--talk-minutes", w.talk_minutes,
                   "wakeword: minutes of TRAIN-speaker background (synth-stream --split train, 180)");
