@@ -105,16 +105,14 @@ void Run(const WakewordOptions& o) {
   if (o.look_back < 1 || o.look_back > micro::wakeword::kMaxSubHops)
     throw CommandError("--look-back: must be 1..8 grid steps per hop");
   if (!(o.gate >= 0.0f && o.gate <= 1.0f)) throw CommandError("--gate: must be a probability in [0, 1]");
-  if (hop_ms % o.look_back != 0)
-    throw CommandError("--look-back " + std::to_string(o.look_back) + ": --hop " +
-                       std::to_string(hop_ms) + " ms is not a multiple of it");
   const uint32_t step_ms = hop_ms / o.look_back;
   auto kws = ww::KwsModel::Open(o.model, LoadFrontEnd(o.frontend), SplitList(o.labels), &err);
   if (!kws) throw CommandError(err);
-  if (o.look_back > 1 && ww::StepFrames(*kws, step_ms) < 0)
-    throw CommandError("--look-back " + std::to_string(o.look_back) + ": a step of " +
-                       std::to_string(step_ms) + " ms is not a whole number of the front end's " +
-                       "frame hops (" + std::to_string(kws->fe.hop_us) + " us)");
+  if (o.look_back > 1 && ww::StepFrames(*kws, hop_ms, o.look_back) < 0)
+    throw CommandError("--look-back " + std::to_string(o.look_back) + ": --hop " +
+                       std::to_string(hop_ms) + " ms / " + std::to_string(o.look_back) +
+                       " is not a whole number of the front end's frame hops (" +
+                       std::to_string(kws->fe.hop_us) + " us)");
   auto audio = host::ReadAudioInt16(o.stream, &err);
   if (!audio) throw CommandError(err);
   std::vector<ww::TruthEvent> truth;
@@ -132,8 +130,7 @@ void Run(const WakewordOptions& o) {
   const auto configure = [&](float threshold, int window) {
     auto c = ww::MakeDetectorConfig(*kws, hop_ms, threshold, window, refractory_ms, ignore);
     c.sub_hops = static_cast<uint16_t>(o.look_back);
-    c.gate = static_cast<uint16_t>(o.gate_units >= 0 ? o.gate_units
-                                                      : std::ceil(o.gate / kws->out_scale - 1e-6));
+    c.gate = o.gate_units >= 0 ? static_cast<uint16_t>(o.gate_units) : ww::ProbabilityUnits(*kws, o.gate);
     return c;
   };
   auto config = configure(o.threshold, o.window);

@@ -126,30 +126,30 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refrac
   auto audio = host::ReadAudioInt16(wav, &err);
   if (!audio) throw CommandError(err);
   if (!ww::LoadTruth(data::StreamSidecarPath(wav, ".csv"), truth, &err)) throw CommandError(err);
-  StreamSweep out;
-  for (uint32_t hop : {250u, 500u}) {
-    ww::StreamOptions so;
-    so.hop_ms = hop;
-    ww::Posteriors post;
-    if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
-      throw CommandError(wav + ": " + err);
-    const std::vector<int> windows = hop == 250 ? std::vector<int>{1, 2, 3, 4, 5} : std::vector<int>{1, 2, 3};
-    out[FamilyKey(hop, 1)] = SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25);
-  }
+  // Families: hop, look-back, windows K, gates (units; 0 = no look-back).
+  struct Family {
+    uint32_t hop;
+    int look_back;
+    std::vector<int> windows, gates;
+  };
+  std::vector<Family> families = {{250, 1, {1, 2, 3, 4, 5}, {0}}, {500, 1, {1, 2, 3}, {0}}};
   if (look_back > 1) {
-    const uint32_t hop = 500;
-    if (hop % look_back != 0 || ww::StepFrames(*kws, hop / look_back) < 0)
+    if (ww::StepFrames(*kws, 500, look_back) < 0)
       throw CommandError("--look-back " + std::to_string(look_back) + ": 500 ms / " +
                          std::to_string(look_back) + " is not a whole number of front-end frame hops");
+    Family f{500, look_back, {}, {32, 64, 96, 128}};
+    for (int w = 1; w <= std::min(2 * look_back, micro::wakeword::kMaxWindow); ++w) f.windows.push_back(w);
+    families.push_back(f);
+  }
+  StreamSweep out;
+  for (const Family& f : families) {
     ww::StreamOptions so;
-    so.hop_ms = hop / look_back;
+    so.hop_ms = f.hop / static_cast<uint32_t>(f.look_back);  // every grid window
     ww::Posteriors post;
     if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
       throw CommandError(wav + ": " + err);
-    std::vector<int> windows;
-    for (int w = 1; w <= std::min(2 * look_back, micro::wakeword::kMaxWindow); ++w) windows.push_back(w);
-    out[FamilyKey(hop, look_back)] =
-        SweepStream(*kws, post, *truth, windows, refractory_ms, 0.25, 64, 1, look_back, {32, 64, 96, 128});
+    out[FamilyKey(f.hop, f.look_back)] =
+        SweepStream(*kws, post, *truth, f.windows, refractory_ms, 0.25, 64, 1, f.look_back, f.gates);
   }
   return out;
 }

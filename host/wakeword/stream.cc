@@ -142,9 +142,7 @@ micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t
   c.window = static_cast<uint16_t>(window);
   c.hop_ms = hop_ms;
   c.refractory_ms = refractory_ms;
-  // Score units are output steps above the zero point: p = units * scale.
-  const double units = std::ceil(static_cast<double>(threshold) / kws.out_scale - 1e-9);
-  const uint16_t t = static_cast<uint16_t>(std::clamp(units, 0.0, 65535.0));
+  const uint16_t t = ProbabilityUnits(kws, threshold);
   for (size_t k = 0; k < kws.labels.size(); ++k) {
     const std::string& l = kws.labels[k];
     const bool ignored = l == "_silence_" || l == "_unknown_" ||
@@ -153,6 +151,12 @@ micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t
     c.threshold[k] = t;
   }
   return c;
+}
+
+uint16_t ProbabilityUnits(const KwsModel& kws, float p) {
+  // Score units are output steps above the zero point: p = units * scale.
+  const double units = std::ceil(static_cast<double>(p) / kws.out_scale - 1e-9);
+  return static_cast<uint16_t>(std::clamp(units, 0.0, 65535.0));
 }
 
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
@@ -193,8 +197,9 @@ std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
   return out;
 }
 
-int StepFrames(const KwsModel& kws, uint32_t step_ms) {
-  const uint64_t samples = static_cast<uint64_t>(step_ms) * kws.fe.sample_rate_hz;
+int StepFrames(const KwsModel& kws, uint32_t hop_ms, int look_back) {
+  if (look_back < 1 || hop_ms % static_cast<uint32_t>(look_back) != 0) return -1;
+  const uint64_t samples = static_cast<uint64_t>(hop_ms / look_back) * kws.fe.sample_rate_hz;
   const uint64_t hop = static_cast<uint64_t>(mdsp::HopSamples(kws.fe));
   if (samples % 1000 != 0 || hop == 0 || (samples / 1000) % hop != 0) return -1;
   return static_cast<int>(samples / 1000 / hop);

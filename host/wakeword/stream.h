@@ -92,9 +92,14 @@ std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
                                     const micro::wakeword::DetectorConfig& c,
                                     size_t* model_runs = nullptr);
 
-// Front-end frames in `step_ms` (the look-back's `back` per grid step), or -1
-// when step_ms is not a whole number of frame hops.
-int StepFrames(const KwsModel& kws, uint32_t step_ms);
+// Front-end frames per look-back grid step (hop_ms / look_back: the `back`
+// of CopyFramesS8 per step), or -1 when hop_ms is not a multiple of
+// look_back or the step is not a whole number of frame hops.
+int StepFrames(const KwsModel& kws, uint32_t hop_ms, int look_back);
+
+// A probability as output units (q - zero point), rounded up: the smallest
+// score that reaches it.
+uint16_t ProbabilityUnits(const KwsModel& kws, float p);
 
 // Ground truth: `keyword,start_s,end_s[,speaker]` rows (header line allowed).
 struct TruthEvent {
