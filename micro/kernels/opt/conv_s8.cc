@@ -7,18 +7,91 @@
 namespace mote::micro::opt {
 namespace {
 
-// The reference kernels' output step: bias, requantize, zero point, clamp.
-// Holds a copy of the quantization record: int8 output stores may alias any
+// The reference kernels' output step after the bias: requantize, zero point,
+// clamp. A copy of the quantization record: int8 output stores may alias any
 // memory, so fields read through a reference would be reloaded per output.
 struct Output {
   const ref::ChannelQuant quant;
-  const int32_t* bias;
   int32_t offset, lo, hi;
-  int8_t operator()(int32_t acc, int c) const {
-    if (bias != nullptr) acc += bias[c];
-    return static_cast<int8_t>(ref::Clamp(quant.Apply(acc, c) + offset, lo, hi));
-  }
+  // Per-channel, every shift a right shift (real multipliers below 0.5, the
+  // usual case) and the clamp is the whole int8 range (no activation, or a
+  // ReLU whose zero point is -128): RequantizeRightS8 applies.
+  bool right_int8;
 };
+
+Output MakeOutput(const ref::ChannelQuant& quant, int32_t offset, int32_t lo, int32_t hi,
+                  int channels) {
+  bool right = quant.channel_mult != nullptr && lo == -128 && hi == 127;
+  for (int c = 0; right && c < channels; ++c) right = quant.channel_shift[c] < 0;
+  return Output{quant, offset, lo, hi, right};
+}
+
+// Channels whose sums are requantized in one batch (stack: kChunk int32 per
+// pixel in flight). The dot products leave their sums (bias included) in a
+// chunk, then one tight loop requantizes it: inside the dot-product loops
+// the output step had no free registers and reloaded its operands per output.
+constexpr int kChunk = 32;
+
+inline int32_t Bias(const int32_t* bias, int c) { return bias != nullptr ? bias[c] : 0; }
+
+#if MOTE_OPT_ARM_DSP
+// out[i] = SSAT8(MultiplyByQuantizedMultiplierRight(acc[i], mult[i], -shift[i])
+// + offset), i < n: 17 instructions per output on Cortex-M4 (the C loop: 28,
+// GCC computes both shift branches and clamps in compares).
+// REQUIRES: n >= 1, every shift[i] in -31..-1.
+void RequantizeRightS8(const int32_t* acc, const int32_t* mult, const int8_t* shift, int n,
+                       int32_t offset, int8_t* out) {
+  int32_t x, m, e1, lo, hi;
+  const int32_t one = 1;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldr   %[x], [%[acc]], #4\n\t"
+      "ldr   %[m], [%[mult]], #4\n\t"
+      "ldrsb %[e1], [%[shift]], #1\n\t"
+      "eor   %[lo], %[x], %[m]\n\t"          // sign bit: x, m of opposite signs
+      "mvn   %[e1], %[e1]\n\t"               // e - 1 = -shift - 1
+      "lsl   %[hi], %[one], %[e1]\n\t"
+      "add   %[hi], %[hi], %[lo], asr #31\n\t"  // r = 2^(e-1) - n
+      "lsl   %[lo], %[hi], #31\n\t"          // r 2^31 + 2^30 as two words
+      "orr   %[lo], %[lo], #0x40000000\n\t"
+      "asr   %[hi], %[hi], #1\n\t"
+      "smlal %[lo], %[hi], %[x], %[m]\n\t"   // + x m
+      "asr   %[hi], %[hi], %[e1]\n\t"        // >> (31 + e)
+      "add   %[hi], %[hi], %[off]\n\t"
+      "ssat  %[hi], #8, %[hi]\n\t"
+      "strb  %[hi], [%[out]], #1\n\t"
+      "subs  %[n], %[n], #1\n\t"
+      "bne   1b\n\t"
+      : [acc] "+r"(acc), [mult] "+r"(mult), [shift] "+r"(shift), [out] "+r"(out), [n] "+r"(n),
+        [x] "=&r"(x), [m] "=&r"(m), [e1] "=&r"(e1), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [one] "r"(one), [off] "r"(offset)
+      : "cc", "memory");
+}
+#endif
+
+// out[i] = the output of sum acc[i] (bias included) of channel c0 + i, i < n.
+void Requantize(const Output& o, const int32_t* acc, int c0, int n, int8_t* out) {
+  const ref::ChannelQuant& q = o.quant;
+  if (q.channel_mult == nullptr) {
+    for (int i = 0; i < n; ++i) {
+      const int32_t y = ref::MultiplyByQuantizedMultiplierFast(acc[i], q.mult, q.shift);
+      out[i] = static_cast<int8_t>(ref::Clamp(y + o.offset, o.lo, o.hi));
+    }
+    return;
+  }
+  const int32_t* mult = q.channel_mult + c0;
+  const int8_t* shift = q.channel_shift + c0;
+#if MOTE_OPT_ARM_DSP
+  if (o.right_int8 && n > 0) {
+    RequantizeRightS8(acc, mult, shift, n, o.offset, out);
+    return;
+  }
+#endif
+  for (int i = 0; i < n; ++i) {
+    const int32_t y = ref::MultiplyByQuantizedMultiplierFast(acc[i], mult[i], shift[i]);
+    out[i] = static_cast<int8_t>(ref::Clamp(y + o.offset, o.lo, o.hi));
+  }
+}
 
 // The K = KH*KW*Cin inputs of output pixel (b, oy, ox) in filter order, plus
 // the input offset, as int16 in dst (WidenS8's order): padding positions get
@@ -68,55 +141,60 @@ bool Conv2DS8Applies(const ref::Shape4& is, const ref::Shape4& fs) {
 void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const int32_t* bias,
               int16_t* col, const ref::Shape4& is, const int8_t* in, const ref::Shape4& fs,
               const int8_t* filter, const ref::Shape4& os, int8_t* out) {
-  const Output finish{quant, bias, p.output_offset, p.act_min, p.act_max};
+  const Output finish = MakeOutput(quant, p.output_offset, p.act_min, p.act_max, os.c);
   const int k = fs.h * fs.w * fs.c;  // one output channel's filter
   const int cout = os.c;
   const int plane = os.h * os.w;
   const int pixels = os.n * plane;
   int16_t* col1 = col + Conv2DS8ColStride(fs);
-  // Pixel q+1's outputs wait here until pixel q's are written: the output is
-  // written in increasing address order, each pixel after its window was
-  // read, so in-place operation (output over the input, SlidingWindowGap)
-  // is as safe as in the reference.
-  int8_t later[kMaxPairChannels];
+  int32_t acc0[kChunk], acc1[kChunk];
+  // Two pixels per pass. Both windows are gathered before either pixel's
+  // outputs are written, and pixel q's outputs are written before pixel q+2's
+  // window is read, so in-place operation (output over the input,
+  // SlidingWindowGap) is as safe as in the reference.
   int q = 0;
-  for (; cout <= kMaxPairChannels && q + 2 <= pixels; q += 2) {
+  for (; q + 2 <= pixels; q += 2) {
     const int r0 = q % plane, r1 = (q + 1) % plane;
     Window(p, is, in, fs, q / plane, r0 / os.w, r0 % os.w, col);
     Window(p, is, in, fs, (q + 1) / plane, r1 / os.w, r1 % os.w, col1);
     int8_t* o0 = out + static_cast<int64_t>(q) * cout;
-    int oc = 0;
-    for (; oc + 2 <= cout; oc += 2) {
-      int32_t acc[4] = {0, 0, 0, 0};
-      Dot2x2S16(col, col1, filter + oc * k, k, k, acc);
-      o0[oc] = finish(acc[0], oc);
-      o0[oc + 1] = finish(acc[1], oc + 1);
-      later[oc] = finish(acc[2], oc);
-      later[oc + 1] = finish(acc[3], oc + 1);
+    for (int c0 = 0; c0 < cout; c0 += kChunk) {
+      const int n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      int j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const int oc = c0 + j;
+        int32_t acc[4] = {Bias(bias, oc), Bias(bias, oc + 1), Bias(bias, oc), Bias(bias, oc + 1)};
+        Dot2x2S16(col, col1, filter + oc * k, k, k, acc);
+        acc0[j] = acc[0];
+        acc0[j + 1] = acc[1];
+        acc1[j] = acc[2];
+        acc1[j + 1] = acc[3];
+      }
+      if (j < n) {
+        acc0[j] = acc1[j] = Bias(bias, c0 + j);
+        Dot1S16(col, filter + (c0 + j) * k, k, &acc0[j]);
+        Dot1S16(col1, filter + (c0 + j) * k, k, &acc1[j]);
+      }
+      Requantize(finish, acc0, c0, n, o0 + c0);
+      Requantize(finish, acc1, c0, n, o0 + cout + c0);
     }
-    if (oc < cout) {
-      int32_t a0 = 0, a1 = 0;
-      Dot1S16(col, filter + oc * k, k, &a0);
-      Dot1S16(col1, filter + oc * k, k, &a1);
-      o0[oc] = finish(a0, oc);
-      later[oc] = finish(a1, oc);
-    }
-    memcpy(o0 + cout, later, static_cast<size_t>(cout));
   }
-  for (; q < pixels; ++q) {  // the last pixel, or every pixel of a wide layer
+  if (q < pixels) {  // an odd pixel count: the last pixel
     const int r = q % plane;
     Window(p, is, in, fs, q / plane, r / os.w, r % os.w, col);
     int8_t* o = out + static_cast<int64_t>(q) * cout;
-    int oc = 0;
-    for (; oc + 4 <= cout; oc += 4) {
-      int32_t acc[4] = {0, 0, 0, 0};
-      Dot4S16(col, filter + oc * k, k, k, acc);
-      for (int j = 0; j < 4; ++j) o[oc + j] = finish(acc[j], oc + j);
-    }
-    for (; oc < cout; ++oc) {
-      int32_t acc = 0;
-      Dot1S16(col, filter + oc * k, k, &acc);
-      o[oc] = finish(acc, oc);
+    for (int c0 = 0; c0 < cout; c0 += kChunk) {
+      const int n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      int j = 0;
+      for (; j + 4 <= n; j += 4) {
+        for (int i = 0; i < 4; ++i) acc0[j + i] = Bias(bias, c0 + j + i);
+        Dot4S16(col, filter + (c0 + j) * k, k, k, acc0 + j);
+      }
+      for (; j < n; ++j) {
+        acc0[j] = Bias(bias, c0 + j);
+        Dot1S16(col, filter + (c0 + j) * k, k, &acc0[j]);
+      }
+      Requantize(finish, acc0, c0, n, o + c0);
     }
   }
 }
@@ -125,15 +203,86 @@ bool DepthwiseConv2DS8Applies(const ref::ConvParams& p, const ref::Shape4& fs) {
   return p.depth_multiplier == 1 && fs.h * fs.w <= kMaxTaps;
 }
 
+namespace {
+
+// acc[i] += sum over the taps of (tap_in[t][c0 + i] + off) * tap_f[t][c0 + i]
+// for i < n (n <= kChunk).
+void DepthwiseSums(const int8_t* const* tap_in, const int8_t* const* tap_f, int taps, int32_t off,
+                   int c0, int n, int32_t* acc) {
+  int i = 0;
+#if MOTE_OPT_ARM_MVE
+  // Four channels per vector of int32 lanes per pass over the taps.
+  for (; i + 4 <= n; i += 4) {
+    const int c = c0 + i;
+    int32x4_t a = vldrwq_s32(acc + i);
+    for (int t = 0; t < taps; ++t) {
+      const int32x4_t xv = vaddq_n_s32(vldrbq_s32(tap_in[t] + c), off);
+      a = vaddq_s32(a, vmulq_s32(xv, vldrbq_s32(tap_f[t] + c)));
+    }
+    vstrwq_s32(acc + i, a);
+  }
+#elif defined(__arm__)
+  // Four channels in registers per pass over the taps.
+#if MOTE_OPT_ARM_DSP
+  const int32_t off2 = Pair16(off);
+#endif
+  for (; i + 4 <= n; i += 4) {
+    const int c = c0 + i;
+    int32_t a0 = acc[i], a1 = acc[i + 1], a2 = acc[i + 2], a3 = acc[i + 3];
+    for (int t = 0; t < taps; ++t) {
+      const int8_t* x = tap_in[t] + c;
+      const int8_t* f = tap_f[t] + c;
+#if MOTE_OPT_ARM_DSP
+      const uint32_t xv = Load4(x);
+      const uint32_t fv = Load4(f);
+      const int32_t xe = Even16Add(xv, off2), xo = Odd16Add(xv, off2);
+      const int32_t fe = Even16(fv), fo = Odd16(fv);
+      a0 = __smlabb(xe, fe, a0);
+      a2 = __smlatt(xe, fe, a2);
+      a1 = __smlabb(xo, fo, a1);
+      a3 = __smlatt(xo, fo, a3);
+#else
+      a0 += (x[0] + off) * f[0];
+      a1 += (x[1] + off) * f[1];
+      a2 += (x[2] + off) * f[2];
+      a3 += (x[3] + off) * f[3];
+#endif
+    }
+    acc[i] = a0;
+    acc[i + 1] = a1;
+    acc[i + 2] = a2;
+    acc[i + 3] = a3;
+  }
+#else
+  // A whole chunk in a loop the compiler vectorizes (contiguous in NHWC).
+  if (n == kChunk) {
+    const int16_t off16 = static_cast<int16_t>(off);
+    for (int t = 0; t < taps; ++t) {
+      const int8_t* x = tap_in[t] + c0;
+      const int8_t* f = tap_f[t] + c0;
+      for (int j = 0; j < kChunk; ++j)
+        acc[j] += static_cast<int16_t>(x[j] + off16) * static_cast<int16_t>(f[j]);
+    }
+    i = kChunk;
+  }
+#endif
+  for (; i < n; ++i) {
+    const int c = c0 + i;
+    for (int t = 0; t < taps; ++t) acc[i] += (tap_in[t][c] + off) * tap_f[t][c];
+  }
+}
+
+}  // namespace
+
 void DepthwiseConv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant,
                        const int32_t* bias, const ref::Shape4& is, const int8_t* in,
                        const ref::Shape4& fs, const int8_t* filter, const ref::Shape4& os,
                        int8_t* out) {
-  const Output finish{quant, bias, p.output_offset, p.act_min, p.act_max};
-  const int32_t off = p.input_offset;
+  const Output finish = MakeOutput(quant, p.output_offset, p.act_min, p.act_max, os.c);
   const int ch = is.c;
   const int8_t* tap_in[kMaxTaps];  // the pixel's taps inside the input
   const int8_t* tap_f[kMaxTaps];   // and their filter rows
+  int32_t acc[kChunk];
   for (int b = 0; b < os.n; ++b) {
     for (int oy = 0; oy < os.h; ++oy) {
       const int iy0 = oy * p.stride_h - p.pad_h;
@@ -151,70 +300,11 @@ void DepthwiseConv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant,
           }
         }
         int8_t* o = out + os.Offset(b, oy, ox, 0);
-        int c = 0;
-#if MOTE_OPT_ARM_MVE
-        // Four channels per vector of int32 lanes per pass over the taps.
-        for (; c + 4 <= ch; c += 4) {
-          int32x4_t acc = vdupq_n_s32(0);
-          for (int t = 0; t < taps; ++t) {
-            const int32x4_t xv = vaddq_n_s32(vldrbq_s32(tap_in[t] + c), off);
-            acc = vaddq_s32(acc, vmulq_s32(xv, vldrbq_s32(tap_f[t] + c)));
-          }
-          o[c] = finish(vgetq_lane_s32(acc, 0), c);
-          o[c + 1] = finish(vgetq_lane_s32(acc, 1), c + 1);
-          o[c + 2] = finish(vgetq_lane_s32(acc, 2), c + 2);
-          o[c + 3] = finish(vgetq_lane_s32(acc, 3), c + 3);
-        }
-#elif defined(__arm__)
-        // Four channels in registers per pass over the taps.
-#if MOTE_OPT_ARM_DSP
-        const int32_t off2 = Pair16(off);
-#endif
-        for (; c + 4 <= ch; c += 4) {
-          int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          for (int t = 0; t < taps; ++t) {
-            const int8_t* x = tap_in[t] + c;
-            const int8_t* f = tap_f[t] + c;
-#if MOTE_OPT_ARM_DSP
-            const uint32_t xv = Load4(x);
-            const uint32_t fv = Load4(f);
-            const int32_t xe = Even16Add(xv, off2), xo = Odd16Add(xv, off2);
-            const int32_t fe = Even16(fv), fo = Odd16(fv);
-            a0 = __smlabb(xe, fe, a0);
-            a2 = __smlatt(xe, fe, a2);
-            a1 = __smlabb(xo, fo, a1);
-            a3 = __smlatt(xo, fo, a3);
-#else
-            a0 += (x[0] + off) * f[0];
-            a1 += (x[1] + off) * f[1];
-            a2 += (x[2] + off) * f[2];
-            a3 += (x[3] + off) * f[3];
-#endif
-          }
-          o[c] = finish(a0, c);
-          o[c + 1] = finish(a1, c + 1);
-          o[c + 2] = finish(a2, c + 2);
-          o[c + 3] = finish(a3, c + 3);
-        }
-#else
-        // Chunks of channels the compiler vectorizes (contiguous in NHWC).
-        constexpr int kChunk = 32;
-        const int16_t off16 = static_cast<int16_t>(off);
-        for (; c + kChunk <= ch; c += kChunk) {
-          int32_t acc[kChunk] = {};
-          for (int t = 0; t < taps; ++t) {
-            const int8_t* x = tap_in[t] + c;
-            const int8_t* f = tap_f[t] + c;
-            for (int i = 0; i < kChunk; ++i)
-              acc[i] += static_cast<int16_t>(x[i] + off16) * static_cast<int16_t>(f[i]);
-          }
-          for (int i = 0; i < kChunk; ++i) o[c + i] = finish(acc[i], c + i);
-        }
-#endif
-        for (; c < ch; ++c) {
-          int32_t acc = 0;
-          for (int t = 0; t < taps; ++t) acc += (tap_in[t][c] + off) * tap_f[t][c];
-          o[c] = finish(acc, c);
+        for (int c0 = 0; c0 < ch; c0 += kChunk) {
+          const int n = ch - c0 < kChunk ? ch - c0 : kChunk;
+          for (int i = 0; i < n; ++i) acc[i] = Bias(bias, c0 + i);
+          DepthwiseSums(tap_in, tap_f, taps, p.input_offset, c0, n, acc);
+          Requantize(finish, acc, c0, n, o + c0);
         }
       }
     }
@@ -224,20 +314,19 @@ void DepthwiseConv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant,
 void FullyConnectedS8(const ref::FullyConnectedParams& p, const ref::ChannelQuant& quant,
                       const int32_t* bias, int batches, int depth, int units,
                       const int8_t* input, const int8_t* weights, int8_t* output) {
-  const Output finish{quant, bias, p.output_offset, p.act_min, p.act_max};
+  const Output finish = MakeOutput(quant, p.output_offset, p.act_min, p.act_max, units);
+  int32_t acc[kChunk];
   for (int b = 0; b < batches; ++b) {
     const int8_t* x = input + b * depth;
     int8_t* y = output + b * units;
-    int u = 0;
-    for (; u + 4 <= units; u += 4) {
-      int32_t acc[4] = {0, 0, 0, 0};
-      Dot4S8(x, p.input_offset, weights + u * depth, depth, depth, acc);
-      for (int j = 0; j < 4; ++j) y[u + j] = finish(acc[j], u + j);
-    }
-    for (; u < units; ++u) {
-      int32_t acc = 0;
-      Dot1S8(x, p.input_offset, weights + u * depth, depth, &acc);
-      y[u] = finish(acc, u);
+    for (int u0 = 0; u0 < units; u0 += kChunk) {
+      const int n = units - u0 < kChunk ? units - u0 : kChunk;
+      for (int i = 0; i < n; ++i) acc[i] = Bias(bias, u0 + i);
+      int j = 0;
+      for (; j + 4 <= n; j += 4)
+        Dot4S8(x, p.input_offset, weights + (u0 + j) * depth, depth, depth, acc + j);
+      for (; j < n; ++j) Dot1S8(x, p.input_offset, weights + (u0 + j) * depth, depth, &acc[j]);
+      Requantize(finish, acc, u0, n, y + u0);
     }
   }
 }

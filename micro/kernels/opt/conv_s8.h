@@ -33,8 +33,6 @@ namespace mote::micro::opt {
 // CONV_2D without groups (filter channels == input channels) and a window of
 // at most kMaxWindow bytes (KH * KW * Cin).
 inline constexpr int kMaxWindow = 1024;
-// Output channels up to which Conv2DS8 computes two pixels per pass.
-inline constexpr int kMaxPairChannels = 256;
 bool Conv2DS8Applies(const ref::Shape4& in_shape, const ref::Shape4& filter_shape);
 // int16 entries per pixel in Conv2DS8's window buffer: KH * KW * Cin rounded
 // up to even (each window starts word-aligned).

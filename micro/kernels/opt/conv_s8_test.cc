@@ -60,6 +60,14 @@ ref::ChannelQuant RandomQuant(int channels, int k) {
   if (per_channel) {
     q.channel_mult = g_mult;
     q.channel_shift = g_shift;
+    // Sometimes one channel with a left shift (real multiplier >= 0.5): the
+    // kernels' right-shift-only requantization must leave such a layer alone.
+    if (Rand(0, 3) == 0) {
+      const int c = Rand(0, channels - 1);
+      int s = 0;
+      ref::QuantizeMultiplier(0.5 + Rand(0, 100) / 100.0, &g_mult[c], &s);
+      g_shift[c] = static_cast<int8_t>(s);
+    }
   }
   return q;
 }
@@ -172,6 +180,8 @@ TEST(OptConvS8, KeywordSpottingLayers) {
   // Channel counts that leave tails in every unrolled loop.
   EXPECT_TRUE(ConvCase(false, {1, 7, 6, 37}, 3, 3, 23, 1, 2, 1, 1, true));
   EXPECT_TRUE(ConvCase(true, {2, 8, 7, 45}, 5, 3, 45, 2, 1, 1, 2, true));
+  // Output channels in three requantization chunks, the last one odd.
+  EXPECT_TRUE(ConvCase(false, {1, 5, 4, 9}, 3, 3, 71, 1, 1, 1, 1, true));
 }
 
 TEST(OptConvS8, AppliesOnlyToSupportedShapes) {
@@ -234,7 +244,7 @@ TEST(OptFullyConnectedS8, RandomShapesMatchReference) {
   for (int i = 0; i < 200; ++i) {
     const int batches = Rand(1, 3);
     const int depth = Rand(1, i < 20 ? 300 : 70);
-    const int units = Rand(1, 13);
+    const int units = Rand(1, i < 20 ? 70 : 13);
     ref::FullyConnectedParams p;
     RandomOffsetsAndClamp(&p.input_offset, &p.output_offset, &p.act_min, &p.act_max);
     Fill(g_in, batches * depth, -128, 127);

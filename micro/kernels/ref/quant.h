@@ -48,6 +48,19 @@ inline int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
       right);
 }
 
+// MultiplyByQuantizedMultiplierFast below for a right shift, shift = -e (the
+// derivation is there); kernels call it directly when they know the shift's sign.
+// REQUIRES: 1 <= e <= 31.
+inline int32_t MultiplyByQuantizedMultiplierRight(int32_t x, int32_t multiplier, int e) {
+  // 2^(e-1) - n: n from the sign bit of x ^ m (0 or -1 after the shift).
+  const int32_t r = static_cast<int32_t>(uint32_t{1} << (e - 1)) + ((x ^ multiplier) >> 31);
+  // r 2^31 + 2^30 as two words (0 <= r <= 2^30: no carry between them).
+  const uint64_t c = (static_cast<uint64_t>(static_cast<uint32_t>(r >> 1)) << 32) |
+                     ((static_cast<uint32_t>(r) << 31) | 0x40000000u);
+  const int64_t v = static_cast<int64_t>(x) * multiplier + static_cast<int64_t>(c);
+  return static_cast<int32_t>(v >> 32) >> (e - 1);  // = v >> (31 + e): 31 + e >= 32
+}
+
 // The same result as MultiplyByQuantizedMultiplier for EVERY operand, with
 // one 64-bit multiply-accumulate and one 32-bit shift (SMLAL + ASR on
 // Cortex-M) instead of two separately rounded steps (11 instructions on M4
@@ -76,14 +89,7 @@ inline int32_t MultiplyByQuantizedMultiplierFast(int32_t x, int32_t multiplier, 
     const int64_t v = static_cast<int64_t>(a) * multiplier + (int64_t{1} << 30);
     return static_cast<int32_t>(v >> 31);  // |v| < 2^62: the quotient fits
   }
-  const int e = -shift;
-  // 2^(e-1) - n: n from the sign bit of x ^ m (0 or -1 after the shift).
-  const int32_t r = static_cast<int32_t>(uint32_t{1} << (e - 1)) + ((x ^ multiplier) >> 31);
-  // r 2^31 + 2^30 as two words (0 <= r <= 2^30: no carry between them).
-  const uint64_t c = (static_cast<uint64_t>(static_cast<uint32_t>(r >> 1)) << 32) |
-                     ((static_cast<uint32_t>(r) << 31) | 0x40000000u);
-  const int64_t v = static_cast<int64_t>(x) * multiplier + static_cast<int64_t>(c);
-  return static_cast<int32_t>(v >> 32) >> (e - 1);  // = v >> (31 + e): 31 + e >= 32
+  return MultiplyByQuantizedMultiplierRight(x, multiplier, -shift);
 }
 
 // TFLite's MultiplyByQuantizedMultiplier for an int64 accumulator (16x8
