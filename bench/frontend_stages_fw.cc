@@ -6,8 +6,8 @@
 // plugin prints one `mote-node-insns N` per stage and frame, in this order:
 //   window (pre-emphasis, window, block scaling, zero pad), fft, mel
 //   (power + filterbank), log, dct.
-// The window and log steps are copies of FrameS16's loops (bench only);
-// FFT, mel and DCT are the library functions. MoteMarkBegin/End bracket the
+// The block scaling and log steps are copies of FrameS16's loops (bench
+// only); window, FFT, mel and DCT are the library functions. MoteMarkBegin/End bracket the
 // whole FrontEnd::PushSamples of 1 s for the total.
 #include <stdint.h>
 
@@ -65,16 +65,7 @@ int main() {
   MoteMarkNode();
   for (int f = 0; f + kWin <= 16000; f += kHop) {
     const int16_t* x = g_pcm + f;
-    int32_t prev = f > 0 ? x[-1] : 0;
-    uint32_t peak = 0;
-    for (int i = 0; i < kWin; ++i) {
-      const int32_t v = x[i] * 32768 - pre * prev;
-      prev = x[i];
-      const int32_t w = static_cast<int32_t>((static_cast<int64_t>(v) * g_win[i] + (1 << 14)) >> 15);
-      g_buf[i] = w;
-      const uint32_t a = w < 0 ? 0u - static_cast<uint32_t>(w) : static_cast<uint32_t>(w);
-      if (a > peak) peak = a;
-    }
+    const uint32_t peak = dsp::WindowS16(x, kWin, pre, f > 0 ? x[-1] : 0, g_win, g_buf);
     const int s = dsp::FftInputBits(kN) - dsp::BitLength64(peak);
     if (s > 0) {
       for (int i = 0; i < kWin; ++i) g_buf[i] *= (1 << s);

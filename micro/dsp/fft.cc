@@ -106,9 +106,103 @@ MOTE_DSP_INLINE void Butterfly(int32_t& ur, int32_t& ui, int32_t& vr, int32_t& v
   vr = hr - tr; vi = hi - ti;
 }
 
+#if MOTE_DSP_RBIT
+// The radix-2^2 loop below over `base` for one j, in assembly: GCC keeps the
+// eight values in registers but spills the two twiddles and the pointers
+// (about 85 instructions per group); here 62. Same products and sums as
+// Butterfly (SMULL + SMLAL give the exact 64-bit sum, its high word is the
+// truncated product), so the output is bit-identical. The (x1, x3) butterfly
+// folds the -i rotation of x3 into the products: with x3' = (x3i, -x3r),
+//   tr = x3i br + x3r bi,   ti = x3i bi + x3r (-br).
+struct GroupTwiddles {
+  int32_t ar, ai, ani;        // a = e^{-2 pi i j / len}, ani = -ai
+  int32_t br, bi, bni, bnr;   // b = e^{-2 pi i j / (2 len)}, bni = -bi, bnr = -br
+};
+
+// Groups at p, p + 4s, ... while < end; s = the span h in bytes (8 h).
+void Radix22Groups(int32_t* p, const int32_t* end, int32_t s, const GroupTwiddles& tw) {
+  int32_t x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i, t0, t1, t2, t3;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldrd  %[x0r], %[x0i], [%[p]]\n\t"
+      "add   %[p], %[p], %[s]\n\t"
+      "ldrd  %[x1r], %[x1i], [%[p]]\n\t"
+      "add   %[p], %[p], %[s]\n\t"
+      "ldrd  %[x2r], %[x2i], [%[p]]\n\t"
+      "add   %[p], %[p], %[s]\n\t"
+      "ldrd  %[x3r], %[x3i], [%[p]]\n\t"
+      // (x0, x1) with a
+      "ldr   %[t2], %[ar]\n\t"
+      "ldr   %[t3], %[ani]\n\t"
+      "smull %[t0], %[t1], %[x1r], %[t2]\n\t"
+      "smlal %[t0], %[t1], %[x1i], %[t3]\n\t"
+      "ldr   %[t3], %[ai]\n\t"
+      "smull %[t0], %[t3], %[x1r], %[t3]\n\t"
+      "smlal %[t0], %[t3], %[x1i], %[t2]\n\t"
+      "rsb   %[x1r], %[t1], %[x0r], asr #1\n\t"
+      "add   %[x0r], %[t1], %[x0r], asr #1\n\t"
+      "rsb   %[x1i], %[t3], %[x0i], asr #1\n\t"
+      "add   %[x0i], %[t3], %[x0i], asr #1\n\t"
+      // (x2, x3) with a
+      "ldr   %[t3], %[ani]\n\t"
+      "smull %[t0], %[t1], %[x3r], %[t2]\n\t"
+      "smlal %[t0], %[t1], %[x3i], %[t3]\n\t"
+      "ldr   %[t3], %[ai]\n\t"
+      "smull %[t0], %[t3], %[x3r], %[t3]\n\t"
+      "smlal %[t0], %[t3], %[x3i], %[t2]\n\t"
+      "rsb   %[x3r], %[t1], %[x2r], asr #1\n\t"
+      "add   %[x2r], %[t1], %[x2r], asr #1\n\t"
+      "rsb   %[x3i], %[t3], %[x2i], asr #1\n\t"
+      "add   %[x2i], %[t3], %[x2i], asr #1\n\t"
+      // (x0, x2) with b
+      "ldr   %[t2], %[br]\n\t"
+      "ldr   %[t3], %[bni]\n\t"
+      "smull %[t0], %[t1], %[x2r], %[t2]\n\t"
+      "smlal %[t0], %[t1], %[x2i], %[t3]\n\t"
+      "ldr   %[t3], %[bi]\n\t"
+      "smull %[t0], %[t3], %[x2r], %[t3]\n\t"
+      "smlal %[t0], %[t3], %[x2i], %[t2]\n\t"
+      "rsb   %[x2r], %[t1], %[x0r], asr #1\n\t"
+      "add   %[x0r], %[t1], %[x0r], asr #1\n\t"
+      "rsb   %[x2i], %[t3], %[x0i], asr #1\n\t"
+      "add   %[x0i], %[t3], %[x0i], asr #1\n\t"
+      // (x1, -i x3) with b
+      "ldr   %[t3], %[bi]\n\t"
+      "smull %[t0], %[t1], %[x3i], %[t2]\n\t"
+      "smlal %[t0], %[t1], %[x3r], %[t3]\n\t"
+      "ldr   %[t2], %[bnr]\n\t"
+      "smull %[t0], %[t3], %[x3i], %[t3]\n\t"
+      "smlal %[t0], %[t3], %[x3r], %[t2]\n\t"
+      "rsb   %[x3r], %[t1], %[x1r], asr #1\n\t"
+      "add   %[x1r], %[t1], %[x1r], asr #1\n\t"
+      "rsb   %[x3i], %[t3], %[x1i], asr #1\n\t"
+      "add   %[x1i], %[t3], %[x1i], asr #1\n\t"
+      // back to memory, p back at x0, then the next group
+      "strd  %[x3r], %[x3i], [%[p]]\n\t"
+      "sub   %[p], %[p], %[s]\n\t"
+      "strd  %[x2r], %[x2i], [%[p]]\n\t"
+      "sub   %[p], %[p], %[s]\n\t"
+      "strd  %[x1r], %[x1i], [%[p]]\n\t"
+      "sub   %[p], %[p], %[s]\n\t"
+      "strd  %[x0r], %[x0i], [%[p]]\n\t"
+      "add   %[p], %[p], %[s], lsl #2\n\t"
+      "ldr   %[t0], %[end]\n\t"
+      "cmp   %[p], %[t0]\n\t"
+      "blo   1b\n\t"
+      : [p] "+r"(p), [x0r] "=&r"(x0r), [x0i] "=&r"(x0i), [x1r] "=&r"(x1r), [x1i] "=&r"(x1i),
+        [x2r] "=&r"(x2r), [x2i] "=&r"(x2i), [x3r] "=&r"(x3r), [x3i] "=&r"(x3i),
+        [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+      : [s] "r"(s), [end] "m"(end), [ar] "m"(tw.ar), [ai] "m"(tw.ai), [ani] "m"(tw.ani),
+        [br] "m"(tw.br), [bi] "m"(tw.bi), [bni] "m"(tw.bni), [bnr] "m"(tw.bnr)
+      : "cc", "memory");
+}
+#endif
+
 // Halves after every stage (u' = (u + v w) / 2) so that magnitudes never grow:
 // the result is the DFT / m. Stages 2 and 4 need no multiplications; the rest
-// go two at a time (radix-2^2: each element loaded and stored once per pair).
+// go two at a time (radix-2^2: each element loaded and stored once per pair),
+// in Radix22Groups on Thumb-2 cores when kAsm.
+template <bool kAsm>
 void ComplexFftS32(int32_t* z, int m) {
   BitReverse(z, m);
   for (int i = 0; i + 3 < m; i += 4) {  // stages 2 and 4: twiddles 1 and -i
@@ -128,6 +222,13 @@ void ComplexFftS32(int32_t* z, int m) {
     for (int j = 0; j < h; ++j) {
       const TwiddleQ31 a = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
       const TwiddleQ31 b = MakeTwiddle(static_cast<uint32_t>(j * (512 / len)));
+#if MOTE_DSP_RBIT
+      if (kAsm) {
+        const GroupTwiddles tw{a.r, a.i, a.ni, b.r, b.i, b.ni, -b.r};
+        Radix22Groups(z + 2 * j, z + 2 * m, 8 * h, tw);
+        continue;
+      }
+#endif
       for (int base = j; base < m; base += 2 * len) {
         int32_t* p0 = z + 2 * base;
         int32_t* p1 = p0 + 2 * h;
@@ -160,33 +261,10 @@ void ComplexFftS32(int32_t* z, int m) {
   }
 }
 
-}  // namespace
-
-void RealFftF32(float* buf, int n) {
+template <bool kAsm>
+void RealFftS32Impl(int32_t* buf, int n) {
   const int m = n / 2;
-  ComplexFftF32(buf, m);
-  const float a0 = buf[0], b0 = buf[1];
-  buf[0] = a0 + b0;
-  buf[1] = a0 - b0;
-  const int step = 1024 / n;
-  for (int k = 1; k <= m / 2; ++k) {
-    float* zk = buf + 2 * k;
-    float* zm = buf + 2 * (m - k);
-    const float a = zk[0], b = zk[1], c = zm[0], d = zm[1];
-    const float er = 0.5f * (a + c), ei = 0.5f * (b - d);
-    const float orr = 0.5f * (b + d), oi = 0.5f * (c - a);
-    int32_t wc, ws;
-    CosSinQ30(static_cast<uint32_t>(k * step), &wc, &ws);
-    const float wr = wc * kQ30ToFloat, wi = ws * kQ30ToFloat;
-    const float tr = wr * orr - wi * oi, ti = wr * oi + wi * orr;
-    zm[0] = er - tr; zm[1] = ti - ei;
-    zk[0] = er + tr; zk[1] = ei + ti;
-  }
-}
-
-void RealFftS32(int32_t* buf, int n) {
-  const int m = n / 2;
-  ComplexFftS32(buf, m);  // Z / m
+  ComplexFftS32<kAsm>(buf, m);  // Z / m
   const int64_t a0 = buf[0], b0 = buf[1];
   buf[0] = static_cast<int32_t>((a0 + b0 + 1) >> 1);  // X[0] / n
   buf[1] = static_cast<int32_t>((a0 - b0 + 1) >> 1);  // X[n/2] / n
@@ -216,6 +294,33 @@ void RealFftS32(int32_t* buf, int n) {
     zk[1] = static_cast<int32_t>((ti + kHalf + ei) >> 32);
   }
 }
+
+}  // namespace
+
+void RealFftF32(float* buf, int n) {
+  const int m = n / 2;
+  ComplexFftF32(buf, m);
+  const float a0 = buf[0], b0 = buf[1];
+  buf[0] = a0 + b0;
+  buf[1] = a0 - b0;
+  const int step = 1024 / n;
+  for (int k = 1; k <= m / 2; ++k) {
+    float* zk = buf + 2 * k;
+    float* zm = buf + 2 * (m - k);
+    const float a = zk[0], b = zk[1], c = zm[0], d = zm[1];
+    const float er = 0.5f * (a + c), ei = 0.5f * (b - d);
+    const float orr = 0.5f * (b + d), oi = 0.5f * (c - a);
+    int32_t wc, ws;
+    CosSinQ30(static_cast<uint32_t>(k * step), &wc, &ws);
+    const float wr = wc * kQ30ToFloat, wi = ws * kQ30ToFloat;
+    const float tr = wr * orr - wi * oi, ti = wr * oi + wi * orr;
+    zm[0] = er - tr; zm[1] = ti - ei;
+    zk[0] = er + tr; zk[1] = ei + ti;
+  }
+}
+
+void RealFftS32(int32_t* buf, int n) { RealFftS32Impl<true>(buf, n); }
+void RealFftS32Portable(int32_t* buf, int n) { RealFftS32Impl<false>(buf, n); }
 
 void PowerSpectrumF32(const float* packed, int n, float* power) {
   // In place safe: power[k] (k >= 1) only overwrites packed values already read.

@@ -26,6 +26,9 @@ namespace mote::micro::dsp {
 // REQUIRES: n a power of two in 32..1024; buf holds n values.
 void RealFftF32(float* buf, int n);
 void RealFftS32(int32_t* buf, int n);
+// RealFftS32 in portable C++ only: on Thumb-2 cores RealFftS32 runs its
+// radix-2^2 stages in assembly, and tests require both to give the same bits.
+void RealFftS32Portable(int32_t* buf, int n);
 
 // Magnitude bits the fixed FFT input may use: |x| < 2^FftInputBits(n) (29).
 inline int FftInputBits(int n) { return n > 0 ? 29 : 0; }

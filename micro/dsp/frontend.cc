@@ -275,23 +275,8 @@ void FrontEnd::FrameF32() {
 void FrontEnd::FrameS16() {
   const int n = config_.fft_size, bands = config_.mel_bands;
   int32_t* b = fft_s_;
-  int32_t prev = prev_s_;
-  uint32_t peak = 0;
-  // Locals: the int32 stores to b[] could alias the members, which the
-  // compiler would otherwise reload every sample.
-  const int16_t* hist = hist_s_;
-  const int16_t* win = win_s_;
-  const int32_t pre = pre_s_;
-  const int length = window_;
-  for (int i = 0; i < length; ++i) {
-    const int32_t x = hist[i];
-    const int32_t v = x * 32768 - pre * prev;  // Q15, |v| < 2^31
-    prev = x;
-    const int32_t w = static_cast<int32_t>((static_cast<int64_t>(v) * win[i] + (1 << 14)) >> 15);
-    b[i] = w;
-    const uint32_t a = w < 0 ? 0u - static_cast<uint32_t>(w) : static_cast<uint32_t>(w);
-    if (a > peak) peak = a;
-  }
+  // The pre-emphasis state is the sample before the window.
+  const uint32_t peak = WindowS16(hist_s_, window_, pre_s_, prev_s_, win_s_, b);
   int32_t* logmel = work_s_;
   if (peak == 0) {
     for (int m = 0; m < bands; ++m) logmel[m] = floor_ln_s_;

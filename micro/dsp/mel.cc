@@ -1,5 +1,7 @@
 #include "micro/dsp/mel.h"
 
+#include <string.h>
+
 #include "micro/dsp/dsp_math.h"
 #include "micro/dsp/fft.h"
 
@@ -125,8 +127,8 @@ void ApplyMelF32(int bands, const uint16_t* start, const uint16_t* count, const 
 }
 
 int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
-                   const int16_t* weights_q15, const int32_t* packed, int fft_size, uint64_t* acc) {
-  // Largest bin power in the bank's range, to choose the shift.
+                   const int16_t* weights_q15, int32_t* packed, int fft_size, uint64_t* acc) {
+  // The bank's bin range.
   int lo = fft_size, hi = -1, max_count = 1;
   for (int m = 0; m < bands; ++m) {
     if (count[m] == 0) continue;
@@ -134,35 +136,52 @@ int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
     if (start[m] + count[m] - 1 > hi) hi = start[m] + count[m] - 1;
     if (count[m] > max_count) max_count = count[m];
   }
-  uint64_t peak = 0;
+  // Each bin's power once, in place: P[k] = re^2 + im^2 (uint64) over
+  // packed[2k], packed[2k + 1] for 1 <= k < n/2; DC and Nyquist (packed[0],
+  // packed[1]) stay as they are and go to p_dc, p_nyq.
   const int half = fft_size / 2;
   const int in_lo = lo >= 1 ? lo : 1, in_hi = hi <= half - 1 ? hi : half - 1;
-  if (lo <= 0) peak = PowerBinS32(packed, fft_size, 0);  // DC, if in range
-  if (hi >= half && PowerBinS32(packed, fft_size, half) > peak) peak = PowerBinS32(packed, fft_size, half);
-  for (int k = in_lo; k <= in_hi; ++k) {  // the others: re^2 + im^2
+  const uint64_t p_dc = lo <= 0 ? PowerBinS32(packed, fft_size, 0) : 0;
+  const uint64_t p_nyq = hi >= half ? PowerBinS32(packed, fft_size, half) : 0;
+  uint64_t peak = p_dc > p_nyq ? p_dc : p_nyq;
+  for (int k = in_lo; k <= in_hi; ++k) {
     const int32_t re = packed[2 * k], im = packed[2 * k + 1];
     const uint64_t p = static_cast<uint64_t>(static_cast<int64_t>(re) * re) +
                        static_cast<uint64_t>(static_cast<int64_t>(im) * im);
+    memcpy(packed + 2 * k, &p, sizeof p);
     if (p > peak) peak = p;
   }
-  const int16_t* w = weights_q15;
-  // (P >> shift) * 2^15 * count < 2^63.
+  // (P >> shift) * 2^15 * count < 2^63; the shifted powers again in place.
   const int budget = 63 - 15 - BitLength64(static_cast<uint64_t>(max_count));
   int shift = BitLength64(peak) - budget;
   if (shift < 0) shift = 0;
+  if (shift > 0) {
+    for (int k = in_lo; k <= in_hi; ++k) {
+      uint64_t p;
+      memcpy(&p, packed + 2 * k, sizeof p);
+      p >>= shift;
+      memcpy(packed + 2 * k, &p, sizeof p);
+    }
+  }
+  const uint64_t s_dc = p_dc >> shift, s_nyq = p_nyq >> shift;
+  const int16_t* w = weights_q15;  // 0..32767: a 32-bit factor
   for (int m = 0; m < bands; ++m) {
     uint64_t a = 0;
     const int k0 = start[m], cnt = count[m];
-    if (k0 >= 1 && k0 + cnt <= fft_size / 2) {  // no DC / Nyquist bin: |X|^2 = re^2 + im^2
+    if (k0 >= 1 && k0 + cnt <= half) {  // no DC / Nyquist bin
       const int32_t* x = packed + 2 * k0;
       for (int i = 0; i < cnt; ++i, x += 2) {
-        const uint64_t p = static_cast<uint64_t>(static_cast<int64_t>(x[0]) * x[0]) +
-                           static_cast<uint64_t>(static_cast<int64_t>(x[1]) * x[1]);
-        a += (p >> shift) * static_cast<uint64_t>(w[i]);
+        uint64_t p;
+        memcpy(&p, x, sizeof p);
+        a += p * static_cast<uint32_t>(w[i]);
       }
     } else {
-      for (int i = 0; i < cnt; ++i)
-        a += (PowerBinS32(packed, fft_size, k0 + i) >> shift) * static_cast<uint64_t>(w[i]);
+      for (int i = 0; i < cnt; ++i) {
+        const int k = k0 + i;
+        uint64_t p = k == 0 ? s_dc : s_nyq;
+        if (k != 0 && k != half) memcpy(&p, packed + 2 * k, sizeof p);
+        a += p * static_cast<uint32_t>(w[i]);
+      }
     }
     w += cnt;
     acc[m] = a;

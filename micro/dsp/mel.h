@@ -47,8 +47,10 @@ void ApplyMelF32(int bands, const uint16_t* start, const uint16_t* count, const 
 // Fixed point from the packed fixed FFT output: acc[m] = sum_k (P[k] >> shift)
 // * w_q15[m][k] where P[k] = |X[k]|^2 (uint64) and shift is chosen per frame
 // so that nothing overflows; returns shift. So mel[m] = acc[m] * 2^shift / 2^15.
+// Uses packed as scratch: the bank's bins 1..n/2-1 are overwritten (each
+// power is computed once, though the triangles overlap).
 int MelEnergiesS32(int bands, const uint16_t* start, const uint16_t* count,
-                   const int16_t* weights_q15, const int32_t* packed, int fft_size, uint64_t* acc);
+                   const int16_t* weights_q15, int32_t* packed, int fft_size, uint64_t* acc);
 
 }  // namespace mote::micro::dsp
 

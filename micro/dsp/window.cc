@@ -24,4 +24,25 @@ void FillWindowQ15(WindowType type, int length, int16_t* out) {
   }
 }
 
+uint32_t WindowS16(const int16_t* x, int n, int32_t pre, int32_t prev, const int16_t* win,
+                   int32_t* b) {
+  uint32_t bits = 0;
+  if (pre == 0) {
+    for (int i = 0; i < n; ++i) {
+      const int32_t w = x[i] * win[i];
+      b[i] = w;
+      bits |= w < 0 ? 0u - static_cast<uint32_t>(w) : static_cast<uint32_t>(w);
+    }
+    return bits;
+  }
+  for (int i = 0; i < n; ++i) {
+    const int32_t v = x[i] * 32768 - pre * prev;  // Q15, |v| < 2^31
+    prev = x[i];
+    const int32_t w = static_cast<int32_t>((static_cast<int64_t>(v) * win[i] + (1 << 14)) >> 15);
+    b[i] = w;
+    bits |= w < 0 ? 0u - static_cast<uint32_t>(w) : static_cast<uint32_t>(w);
+  }
+  return bits;
+}
+
 }  // namespace mote::micro::dsp
