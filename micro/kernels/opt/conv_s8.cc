@@ -7,30 +7,42 @@
 namespace mote::micro::opt {
 namespace {
 
-// The reference kernels' output step after the bias: requantize, zero point,
-// clamp. A copy of the quantization record: int8 output stores may alias any
-// memory, so fields read through a reference would be reloaded per output.
-struct Output {
-  const ref::ChannelQuant quant;
-  int32_t offset, lo, hi;
-  // Per-channel, every shift a right shift (real multipliers below 0.5, the
-  // usual case) and the clamp is the whole int8 range (no activation, or a
-  // ReLU whose zero point is -128): RequantizeRightS8 applies.
-  bool right_int8;
-};
-
-Output MakeOutput(const ref::ChannelQuant& quant, int32_t offset, int32_t lo, int32_t hi,
-                  int channels) {
-  bool right = quant.channel_mult != nullptr && lo == -128 && hi == 127;
-  for (int c = 0; right && c < channels; ++c) right = quant.channel_shift[c] < 0;
-  return Output{quant, offset, lo, hi, right};
-}
-
 // Channels whose sums are requantized in one batch (stack: kChunk int32 per
 // pixel in flight). The dot products leave their sums (bias included) in a
 // chunk, then one tight loop requantizes it: inside the dot-product loops
 // the output step had no free registers and reloaded its operands per output.
 constexpr int kChunk = 32;
+
+// The reference kernels' output step after the bias: requantize, zero point,
+// clamp. A copy of the quantization record: int8 output stores may alias any
+// memory, so fields read through a reference would be reloaded per output.
+// Per-tensor quantization is spread over a chunk of channels, so that both
+// kinds run the same per-channel loop.
+struct Output {
+  const ref::ChannelQuant quant;
+  int32_t offset, lo, hi;
+  // Every shift a right shift (real multipliers below 0.5, the usual case)
+  // and the clamp the whole int8 range (no activation, or a ReLU whose zero
+  // point is -128): RequantizeRightS8 applies.
+  bool right_int8;
+  int32_t tensor_mult[kChunk];
+  int8_t tensor_shift[kChunk];
+};
+
+Output MakeOutput(const ref::ChannelQuant& quant, int32_t offset, int32_t lo, int32_t hi,
+                  int channels) {
+  Output o{quant, offset, lo, hi, lo == -128 && hi == 127, {}, {}};
+  if (quant.channel_mult != nullptr) {
+    for (int c = 0; o.right_int8 && c < channels; ++c) o.right_int8 = quant.channel_shift[c] < 0;
+  } else {
+    o.right_int8 = o.right_int8 && quant.shift < 0;
+    for (int i = 0; i < kChunk; ++i) {
+      o.tensor_mult[i] = quant.mult;
+      o.tensor_shift[i] = static_cast<int8_t>(quant.shift);
+    }
+  }
+  return o;
+}
 
 inline int32_t Bias(const int32_t* bias, int c) { return bias != nullptr ? bias[c] : 0; }
 
@@ -72,15 +84,9 @@ void RequantizeRightS8(const int32_t* acc, const int32_t* mult, const int8_t* sh
 // out[i] = the output of sum acc[i] (bias included) of channel c0 + i, i < n.
 void Requantize(const Output& o, const int32_t* acc, int c0, int n, int8_t* out) {
   const ref::ChannelQuant& q = o.quant;
-  if (q.channel_mult == nullptr) {
-    for (int i = 0; i < n; ++i) {
-      const int32_t y = ref::MultiplyByQuantizedMultiplierFast(acc[i], q.mult, q.shift);
-      out[i] = static_cast<int8_t>(ref::Clamp(y + o.offset, o.lo, o.hi));
-    }
-    return;
-  }
-  const int32_t* mult = q.channel_mult + c0;
-  const int8_t* shift = q.channel_shift + c0;
+  const bool per_channel = q.channel_mult != nullptr;
+  const int32_t* mult = per_channel ? q.channel_mult + c0 : o.tensor_mult;
+  const int8_t* shift = per_channel ? q.channel_shift + c0 : o.tensor_shift;
 #if MOTE_OPT_ARM_DSP
   if (o.right_int8 && n > 0) {
     RequantizeRightS8(acc, mult, shift, n, o.offset, out);
