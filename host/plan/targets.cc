@@ -51,14 +51,14 @@ const std::vector<Target>& Targets() {
        "estimate: the cortex-m33 per-operator model x1.6 for integer operators (Armv6-M: no "
        "32x32->64 multiply, no saturation instructions) and x8 for float (no FPU, soft-float); "
        "unmeasured",
-       1.3, kCpiAssumed, 39728, "assumed: cortex-m33 figure", 60, 2, kPowerAssumed},
-      {"cortex-m4", "mps2-an386", "cortex-m4", 1, 1, kMeasured, 2.8, kCpiM4, 39900, kFlash, 100,
+       1.3, kCpiAssumed, 40256, "assumed: cortex-m33 figure", 60, 2, kPowerAssumed},
+      {"cortex-m4", "mps2-an386", "cortex-m4", 1, 1, kMeasured, 2.8, kCpiM4, 40372, kFlash, 100,
        2, kPowerAssumed},
-      {"cortex-m7", "mps2-an500", "cortex-m7", 1, 1, kMeasured, 1.0, kCpiAssumed, 37212, kFlash,
+      {"cortex-m7", "mps2-an500", "cortex-m7", 1, 1, kMeasured, 1.0, kCpiAssumed, 37732, kFlash,
        250, 5, kPowerAssumed},
-      {"cortex-m33", "mps2-an505", "cortex-m33", 1, 1, kMeasured, 1.25, kCpiAssumed, 39728,
+      {"cortex-m33", "mps2-an505", "cortex-m33", 1, 1, kMeasured, 1.25, kCpiAssumed, 40256,
        kFlash, 40, 2, kPowerAssumed},
-      {"cortex-m55", "mps3-an547", "cortex-m55", 1, 1, kMeasured, 1.0, kCpiAssumed, 37312,
+      {"cortex-m55", "mps3-an547", "cortex-m55", 1, 1, kMeasured, 1.0, kCpiAssumed, 37856,
        kFlash, 60, 3, kPowerAssumed},
   };
   return kTargets;
