@@ -16,6 +16,12 @@ constexpr float kQ30ToFloat = 1.0f / 1073741824.0f;
 #else
 #define MOTE_DSP_RBIT 0
 #endif
+// Radix22Groups (13 registers of inline assembly) when GCC optimizes.
+#if MOTE_DSP_RBIT && defined(__OPTIMIZE__)
+#define MOTE_DSP_FFT_ASM 1
+#else
+#define MOTE_DSP_FFT_ASM 0
+#endif
 
 template <typename T>
 void BitReverse(T* z, int m) {  // z: m complex values, interleaved
@@ -106,10 +112,10 @@ MOTE_DSP_INLINE void Butterfly(int32_t& ur, int32_t& ui, int32_t& vr, int32_t& v
   vr = hr - tr; vi = hi - ti;
 }
 
-#if MOTE_DSP_RBIT
+#if MOTE_DSP_FFT_ASM
 // The radix-2^2 loop below over `base` for one j, in assembly: GCC keeps the
 // eight values in registers but spills the two twiddles and the pointers
-// (about 85 instructions per group); here 62. Same products and sums as
+// (about 85 instructions per group); here 64. Same products and sums as
 // Butterfly (SMULL + SMLAL give the exact 64-bit sum, its high word is the
 // truncated product), so the output is bit-identical. The (x1, x3) butterfly
 // folds the -i rotation of x3 into the products: with x3' = (x3i, -x3r),
@@ -122,14 +128,18 @@ struct GroupTwiddles {
 // Groups at p, p + 4s, ... while < end; s = the span h in bytes (8 h).
 void Radix22Groups(int32_t* p, const int32_t* end, int32_t s, const GroupTwiddles& tw) {
   int32_t x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i, t0, t1, t2, t3;
+  // 13 registers (the span s and end are read from memory into a free
+  // temporary), so that the block also builds where GCC keeps a frame
+  // pointer (-Og, -fno-omit-frame-pointer).
   __asm__ volatile(
       "1:\n\t"
+      "ldr   %[t0], %[s]\n\t"
       "ldrd  %[x0r], %[x0i], [%[p]]\n\t"
-      "add   %[p], %[p], %[s]\n\t"
+      "add   %[p], %[p], %[t0]\n\t"
       "ldrd  %[x1r], %[x1i], [%[p]]\n\t"
-      "add   %[p], %[p], %[s]\n\t"
+      "add   %[p], %[p], %[t0]\n\t"
       "ldrd  %[x2r], %[x2i], [%[p]]\n\t"
-      "add   %[p], %[p], %[s]\n\t"
+      "add   %[p], %[p], %[t0]\n\t"
       "ldrd  %[x3r], %[x3i], [%[p]]\n\t"
       // (x0, x1) with a
       "ldr   %[t2], %[ar]\n\t"
@@ -178,21 +188,22 @@ void Radix22Groups(int32_t* p, const int32_t* end, int32_t s, const GroupTwiddle
       "rsb   %[x3i], %[t3], %[x1i], asr #1\n\t"
       "add   %[x1i], %[t3], %[x1i], asr #1\n\t"
       // back to memory, p back at x0, then the next group
+      "ldr   %[t0], %[s]\n\t"
       "strd  %[x3r], %[x3i], [%[p]]\n\t"
-      "sub   %[p], %[p], %[s]\n\t"
+      "sub   %[p], %[p], %[t0]\n\t"
       "strd  %[x2r], %[x2i], [%[p]]\n\t"
-      "sub   %[p], %[p], %[s]\n\t"
+      "sub   %[p], %[p], %[t0]\n\t"
       "strd  %[x1r], %[x1i], [%[p]]\n\t"
-      "sub   %[p], %[p], %[s]\n\t"
+      "sub   %[p], %[p], %[t0]\n\t"
       "strd  %[x0r], %[x0i], [%[p]]\n\t"
-      "add   %[p], %[p], %[s], lsl #2\n\t"
-      "ldr   %[t0], %[end]\n\t"
-      "cmp   %[p], %[t0]\n\t"
+      "add   %[p], %[p], %[t0], lsl #2\n\t"
+      "ldr   %[t1], %[end]\n\t"
+      "cmp   %[p], %[t1]\n\t"
       "blo   1b\n\t"
       : [p] "+r"(p), [x0r] "=&r"(x0r), [x0i] "=&r"(x0i), [x1r] "=&r"(x1r), [x1i] "=&r"(x1i),
         [x2r] "=&r"(x2r), [x2i] "=&r"(x2i), [x3r] "=&r"(x3r), [x3i] "=&r"(x3i),
         [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-      : [s] "r"(s), [end] "m"(end), [ar] "m"(tw.ar), [ai] "m"(tw.ai), [ani] "m"(tw.ani),
+      : [s] "m"(s), [end] "m"(end), [ar] "m"(tw.ar), [ai] "m"(tw.ai), [ani] "m"(tw.ani),
         [br] "m"(tw.br), [bi] "m"(tw.bi), [bni] "m"(tw.bni), [bnr] "m"(tw.bnr)
       : "cc", "memory");
 }
@@ -222,7 +233,7 @@ void ComplexFftS32(int32_t* z, int m) {
     for (int j = 0; j < h; ++j) {
       const TwiddleQ31 a = MakeTwiddle(static_cast<uint32_t>(j * (1024 / len)));
       const TwiddleQ31 b = MakeTwiddle(static_cast<uint32_t>(j * (512 / len)));
-#if MOTE_DSP_RBIT
+#if MOTE_DSP_FFT_ASM
       if (kAsm) {
         const GroupTwiddles tw{a.r, a.i, a.ni, b.r, b.i, b.ni, -b.r};
         Radix22Groups(z + 2 * j, z + 2 * m, 8 * h, tw);

@@ -31,6 +31,13 @@
 #else
 #define MOTE_OPT_ARM_DSP 0
 #endif
+// The loops written in assembly take up to 13 registers: only when GCC
+// optimizes (at -O0 it cannot free that many; the C++ loops run instead).
+#if MOTE_OPT_ARM_DSP && defined(__OPTIMIZE__)
+#define MOTE_OPT_ARM_ASM 1
+#else
+#define MOTE_OPT_ARM_ASM 0
+#endif
 
 namespace mote::micro::opt {
 
@@ -188,7 +195,7 @@ inline void Dot2x2S16(const int16_t* x0, const int16_t* x1, const int8_t* w, int
     a10 = vmladavaq_s16(a10, v1, u0);
     a11 = vmladavaq_s16(a11, v1, u1);
   }
-#elif MOTE_OPT_ARM_DSP
+#elif MOTE_OPT_ARM_ASM
   if (n >= 4 && (reinterpret_cast<uintptr_t>(x0) & 3) == 0 &&
       (reinterpret_cast<uintptr_t>(x1) & 3) == 0) {
     // 16 MACs in 20 instructions; GCC spills registers in the C version of
