@@ -226,9 +226,14 @@ void DepthwiseSums(const Tap* tap, int taps, int32_t off, int c0, int n, int32_t
   for (; i + 4 <= n; i += 4) {
     const int c = c0 + i;
     int32x4_t a = vldrwq_s32(acc + i);
-    for (int t = 0; t < taps; ++t) {
-      const int32x4_t xv = vaddq_n_s32(vldrbq_s32(tap[t].in + c), off);
-      a = vaddq_s32(a, vmulq_s32(xv, vldrbq_s32(tap[t].f + c)));
+    const Tap* k = tap;
+    for (int t = taps; t > 0; --t) {
+      const int8_t* x;
+      const int8_t* f;
+      // The tap's two pointers in one post-incremented LDRD (GCC indexes).
+      __asm__("ldrd %0, %1, [%2], #8" : "=r"(x), "=r"(f), "+r"(k) : "m"(*k));
+      const int32x4_t xv = vaddq_n_s32(vldrbq_s32(x + c), off);
+      a = vaddq_s32(a, vmulq_s32(xv, vldrbq_s32(f + c)));
     }
     vstrwq_s32(acc + i, a);
   }
