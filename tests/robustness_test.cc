@@ -421,6 +421,21 @@ TEST_F(RobustnessMessages, ModelInputOutOfRange) {
   EXPECT_TRUE(Contains(e, "model input 0 names tensor -3, out of range")) << e;
 }
 
+TEST_F(RobustnessMessages, ConvInputWithoutChannels) {
+  // Found by the model fuzzer: an input with 0 channels made the grouped-conv
+  // check divide by zero (SIGFPE) instead of refusing the model.
+  OpView op;
+  ASSERT_EQ(model_.GetOp(0, &op, &err_), Status::kOk);  // CONV_2D, input [1,49,10,1]
+  TensorView in;
+  ASSERT_EQ(model_.GetTensor(static_cast<uint32_t>(op.inputs[0]), &in, &err_), Status::kOk);
+  ASSERT_EQ(in.rank, 4);
+  PutI32(Offset(in.dims + 3), 0);
+  Status s;
+  const std::string e = Load(&s);
+  EXPECT_EQ(s, Status::kShapeMismatch) << e;
+  EXPECT_TRUE(Contains(e, "filter has 1 channels, input has 0")) << e;
+}
+
 TEST_F(RobustnessMessages, TensorBufferIndexAndShape) {
   // The first constant tensor: point it at a buffer that does not exist.
   FlatBuffer& fb = model_.fb();

@@ -61,7 +61,8 @@ static inline Status PrepareConvGeometry(PrepareContext& ctx, bool depthwise,
     p->depth_multiplier = g->out_ch / is.c;
   } else {
     g->out_ch = fs.n;
-    if (fs.c == 0 || is.c % fs.c != 0 || g->out_ch % (is.c / fs.c) != 0)
+    // Groups = is.c / fs.c >= 1 (an input with 0 channels has none).
+    if (fs.c == 0 || is.c < fs.c || is.c % fs.c != 0 || g->out_ch % (is.c / fs.c) != 0)
       return ctx.Error(Status::kShapeMismatch, "filter has ", fs.c, " channels, input has ", is.c);
   }
   if (fs.h < 1 || fs.w < 1) return ctx.Error(Status::kBadModel, "empty filter");
