@@ -7,7 +7,9 @@
 //   depthwise filter [1, KH, KW, C] (depth_multiplier 1), FC weights [units, depth].
 // The speed comes from the loop order (channels innermost, contiguous in
 // NHWC; two pixels x two channels or one input x four units per pass), no
-// padding checks in the inner loops, and DSP dual MACs on Arm (dot_s8.h).
+// padding checks in the inner loops, DSP dual MACs on Arm (dot_s8.h), and
+// requantization of 32 sums at a time in one tight loop (assembly on Arm DSP
+// cores when every shift is a right shift and the clamp is the int8 range).
 // The conv gathers each pixel's window into `col` (im2col) widened to int16
 // with the input offset added once (padding becomes 0, exactly what the
 // reference's skipped taps contribute); the depthwise kernel skips padding
