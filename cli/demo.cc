@@ -375,7 +375,7 @@ void AddDemo(CLI::App& app) {
               "                                         # operating point of a trained model: chosen\n"
               "                                         #   on the val stream, FA/h + FRR on the test one");
   cmd->add_option("example", o->example, "example name: anomaly | kws | wakeword")->required();
-  cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo)");
+  cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo / wakeword_demo)");
   cmd->add_option("--data", o->data,
                   "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
                   "when an earlier run made it with the same --seed and --per-class)");
@@ -389,8 +389,8 @@ void AddDemo(CLI::App& app) {
                   "synth-stream: 65 min, 240 keywords, seed 1, test speakers)");
   cmd->add_option("--val-stream", w.val_stream,
                   "wakeword: VAL stream .wav with its .csv that chooses the operating point\n"
-                  "(default: OUT/val_stream.wav, made by synth-stream --split val: 65 min,\n"
-                  "240 keywords, seed + 2000, val speakers; never the test stream)");
+                  "(default: OUT/val_stream.wav, made by synth-stream --split val with\n"
+                  "--val-minutes and --val-keywords, seed + 2000, val speakers; never the test stream)");
   cmd->add_option("--evaluate", w.evaluate,
                   "wakeword: only evaluate this int8 model on the val and test streams (no\n"
                   "training); writes OUT/eval_report.json")
