@@ -46,6 +46,14 @@ Output MakeOutput(const ref::ChannelQuant& quant, int32_t offset, int32_t lo, in
 
 inline int32_t Bias(const int32_t* bias, int c) { return bias != nullptr ? bias[c] : 0; }
 
+// Channels in the chunk that starts at c0 of `total`.
+inline int ChunkLength(int total, int c0) { return total - c0 < kChunk ? total - c0 : kChunk; }
+
+// acc[i] = bias of channel c0 + i, i < n: the sums of a chunk start from it.
+inline void BiasChunk(const int32_t* bias, int c0, int n, int32_t* acc) {
+  for (int i = 0; i < n; ++i) acc[i] = Bias(bias, c0 + i);
+}
+
 #if MOTE_OPT_ARM_ASM
 // out[i] = SSAT8(MultiplyByQuantizedMultiplierRight(acc[i], mult[i], -shift[i])
 // + offset), i < n: 17 instructions per output on Cortex-M4 (the C loop: 28,
@@ -165,7 +173,7 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
     Window(p, is, in, fs, (q + 1) / plane, r1 / os.w, r1 % os.w, col1);
     int8_t* o0 = out + static_cast<int64_t>(q) * cout;
     for (int c0 = 0; c0 < cout; c0 += kChunk) {
-      const int n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      const int n = ChunkLength(cout, c0);
       int j = 0;
       for (; j + 2 <= n; j += 2) {
         const int oc = c0 + j;
@@ -190,16 +198,11 @@ void Conv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant, const in
     Window(p, is, in, fs, q / plane, r / os.w, r % os.w, col);
     int8_t* o = out + static_cast<int64_t>(q) * cout;
     for (int c0 = 0; c0 < cout; c0 += kChunk) {
-      const int n = cout - c0 < kChunk ? cout - c0 : kChunk;
+      const int n = ChunkLength(cout, c0);
+      BiasChunk(bias, c0, n, acc0);
       int j = 0;
-      for (; j + 4 <= n; j += 4) {
-        for (int i = 0; i < 4; ++i) acc0[j + i] = Bias(bias, c0 + j + i);
-        Dot4S16(col, filter + (c0 + j) * k, k, k, acc0 + j);
-      }
-      for (; j < n; ++j) {
-        acc0[j] = Bias(bias, c0 + j);
-        Dot1S16(col, filter + (c0 + j) * k, k, &acc0[j]);
-      }
+      for (; j + 4 <= n; j += 4) Dot4S16(col, filter + (c0 + j) * k, k, k, acc0 + j);
+      for (; j < n; ++j) Dot1S16(col, filter + (c0 + j) * k, k, &acc0[j]);
       Requantize(finish, acc0, c0, n, o + c0);
     }
   }
@@ -339,8 +342,8 @@ void DepthwiseConv2DS8(const ref::ConvParams& p, const ref::ChannelQuant& quant,
         }
         int8_t* o = out + os.Offset(b, oy, ox, 0);
         for (int c0 = 0; c0 < ch; c0 += kChunk) {
-          const int n = ch - c0 < kChunk ? ch - c0 : kChunk;
-          for (int i = 0; i < n; ++i) acc[i] = Bias(bias, c0 + i);
+          const int n = ChunkLength(ch, c0);
+          BiasChunk(bias, c0, n, acc);
           DepthwiseSums(tap, taps, p.input_offset, c0, n, acc);
           Requantize(finish, acc, c0, n, o + c0);
         }
@@ -358,8 +361,8 @@ void FullyConnectedS8(const ref::FullyConnectedParams& p, const ref::ChannelQuan
     const int8_t* x = input + b * depth;
     int8_t* y = output + b * units;
     for (int u0 = 0; u0 < units; u0 += kChunk) {
-      const int n = units - u0 < kChunk ? units - u0 : kChunk;
-      for (int i = 0; i < n; ++i) acc[i] = Bias(bias, u0 + i);
+      const int n = ChunkLength(units, u0);
+      BiasChunk(bias, u0, n, acc);
       int j = 0;
       for (; j + 4 <= n; j += 4)
         Dot4S8(x, p.input_offset, weights + (u0 + j) * depth, depth, depth, acc + j);
