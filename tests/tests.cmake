@@ -122,7 +122,8 @@ endif()
 # firmware's wakeword_loop.elf. The decision parameters go to the firmware
 # and to `mote wakeword` in the _vs_host test (section at the end): the
 # operating point `mote demo wakeword` chose for this model on its VAL stream
-# (hop 500 ms, K 2, 126 units; docs/wakeword.md), not on the test stream.
+# (hop 500 ms, look-back 5 with gate 128, K 6, 237 units; docs/wakeword.md),
+# not on the test stream.
 set(MOTE_WAKEWORD_MODEL "")
 set(MOTE_WAKEWORD_STREAM "")
 set(MOTE_WAKEWORD_HOP_MS 500)
