@@ -39,7 +39,7 @@ TEST(SynthDataCli, ListVoicesJsonHasDisjointSplits) {
       ++total;
     }
   }
-  EXPECT_EQ(total, 384u);
+  EXPECT_EQ(total, 192u);
   EXPECT_GT(j["test"].size(), 0u);
 }
 

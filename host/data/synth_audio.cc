@@ -25,12 +25,6 @@ const char* const kVariants[] = {"m1",    "m2",      "m3",       "m4",    "m5", 
                                  "m7",    "m8",      "f1",       "f2",    "f3",     "f4",
                                  "f5",    "croak",   "whisper",  "whisperf", "klatt", "klatt2",
                                  "klatt3", "grandma", "grandpa", "steph", "travis", "victor"};
-// More espeak-ng variants, heard only in training: they widen the training
-// voices while the val and test speakers (the list above) stay as they were.
-const char* const kTrainOnlyVariants[] = {"adam",  "Alicia", "Andy",  "Annie",  "aunty", "belinda",
-                                          "benjamin", "boris", "caleb", "david", "ed",    "edward",
-                                          "Gene",  "iven2",  "Jacky", "john",   "linda", "max",
-                                          "Michael", "Mike", "pablo", "quincy", "rob",   "shelby"};
 
 bool Fail(std::string* err, const std::string& what) {
   if (err) *err = what;
@@ -127,8 +121,6 @@ std::vector<Speaker> AllSpeakers() {
       out.push_back({kAccents[a], kVariants[v],
                      h == 0 ? Split::kTest : h == 1 ? Split::kVal : Split::kTrain});
     }
-  for (int a = 0; a < na; ++a)
-    for (const char* v : kTrainOnlyVariants) out.push_back({kAccents[a], v, Split::kTrain});
   return out;
 }
 

@@ -11,7 +11,7 @@
 //
 //   std::string err;
 //   if (!CheckTools(&err)) { ... "espeak-ng not found in PATH ..." }
-//   const auto speakers = AllSpeakers();               // 8 accents x 48 variants
+//   const auto speakers = AllSpeakers();               // 8 accents x 24 variants
 //   SpeechParams p = RandomSpeechParams(rng, /*max_seconds=*/0.9);
 //   auto x = SynthesizeSpeech("seven", speakers[3], p, tmp_prefix, &err);
 #ifndef MOTE_HOST_DATA_SYNTH_AUDIO_H_
@@ -41,10 +41,9 @@ struct Speaker {
   std::string Id() const { return accent + "+" + variant; }
 };
 
-// The 8 English accents x 24 variants, split by the speaker's place in the
-// two lists: h = (accent_index + 3 * variant_index) mod 10, h == 0 -> test,
-// h == 1 -> val, else train (20 / 19 / 153 speakers); then the 8 accents x 24
-// more variants, all train (192 more training voices; val and test unchanged).
+// The 8 English accents x 24 variants. The split is fixed by the speaker's
+// place in the two lists: h = (accent_index + 3 * variant_index) mod 10,
+// h == 0 -> test, h == 1 -> val, else train (about 10 / 10 / 80 %).
 std::vector<Speaker> AllSpeakers();
 // Keeps speakers whose accent or id is listed (comma separated); empty keeps all.
 std::vector<Speaker> FilterSpeakers(const std::vector<Speaker>& all, const std::string& list,
