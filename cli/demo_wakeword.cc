@@ -200,6 +200,34 @@ std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrac
 
 // The TEST stream (--stream, or OUT/stream.wav made with seed 1) and the VAL
 // stream (--val-stream, or OUT/val_stream.wav made with seed + 2000).
+// Features of the training clips, then of `shifts` copies of them moved by
+// a random +-100 ms (pass by pass, clip by clip: the rng order of the
+// examples). The shifted audio is made a chunk at a time: all copies at
+// once would need 17 GB at 9,600 clips per label.
+train::Tensor TrainClipFeatures(const mdsp::FrontEndConfig& c, const KwsSplit& tr, int shifts,
+                                train::Rng& rng, std::vector<int>* labels) {
+  constexpr size_t kChunk = 4096;
+  std::string err;
+  train::Tensor x, part;
+  if (!data::ClipFeaturesFixed(c, tr.clips, &x, &err)) throw CommandError("features: " + err);
+  *labels = tr.labels;
+  const int max_shift = static_cast<int>(c.sample_rate_hz / 10);
+  std::vector<std::vector<float>> moved;
+  for (int s = 0; s < shifts; ++s)
+    for (size_t i0 = 0; i0 < tr.clips.size(); i0 += kChunk) {
+      moved.clear();
+      for (size_t i = i0; i < std::min(tr.clips.size(), i0 + kChunk); ++i) {
+        const int shift = static_cast<int>(rng.Below(2 * max_shift + 1)) - max_shift;
+        moved.push_back(data::ShiftClip(tr.clips[i], shift));
+        labels->push_back(tr.labels[i]);
+      }
+      if (!data::ClipFeaturesFixed(c, moved, &part, &err)) throw CommandError("features: " + err);
+      x.shape[0] += part.shape[0];
+      x.data.insert(x.data.end(), part.data.begin(), part.data.end());
+    }
+  return x;
+}
+
 void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool* test_made,
                        std::string* val_wav, bool* val_made) {
   auto say = [&](const std::string& s) {
@@ -286,22 +314,13 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   KwsSplit tr, va, te;
   LoadKwsSplits(dir, c, &tr, &va, &te);
   train::Rng rng(data::MixSeed(o.seed, 0x3A4E));
-  std::vector<std::vector<float>> train_clips = tr.clips;
-  std::vector<int> train_labels = tr.labels;
-  const int max_shift = static_cast<int>(c.sample_rate_hz / 10);  // +-100 ms
-  for (int s = 0; s < o.shifts; ++s)
-    for (size_t i = 0; i < tr.clips.size(); ++i) {
-      const int shift = static_cast<int>(rng.Below(2 * max_shift + 1)) - max_shift;
-      train_clips.push_back(data::ShiftClip(tr.clips[i], shift));
-      train_labels.push_back(tr.labels[i]);
-    }
+  std::vector<int> train_labels;
+  train::Tensor x_clips = TrainClipFeatures(c, tr, o.shifts, rng, &train_labels);
+  tr.clips = {};
   std::string err;
-  train::Tensor x_clips, x_val, x_test;
-  if (!data::ClipFeaturesFixed(c, train_clips, &x_clips, &err) ||
-      !data::ClipFeaturesFixed(c, va.clips, &x_val, &err) ||
-      !data::ClipFeaturesFixed(c, te.clips, &x_test, &err))
+  train::Tensor x_val, x_test;
+  if (!data::ClipFeaturesFixed(c, va.clips, &x_val, &err) || !data::ClipFeaturesFixed(c, te.clips, &x_test, &err))
     throw CommandError("features: " + err);
-  train_clips.clear();
   auto talk_audio = host::ReadAudioInt16(talk_wav, &err);
   if (!talk_audio) throw CommandError(err);
   data::FrameTrack track;
@@ -441,7 +460,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   json j;
   j["example"] = "wakeword";
   j["seed"] = o.seed;
-  j["data"] = {{"dir", dir}, {"generated", generated}, {"train_clips", tr.clips.size()},
+  j["data"] = {{"dir", dir}, {"generated", generated}, {"train_clips", tr.labels.size()},
                {"shifted_copies", o.shifts}, {"val_clips", va.clips.size()}, {"test_clips", te.clips.size()},
                {"talk_stream", talk_wav}, {"talk_generated", talk_made}, {"talk_minutes", o.talk_minutes},
                {"talk_keywords", talk_keywords}, {"talk_negatives", n_neg}, {"talk_keyword_windows", talk_positives},
@@ -477,7 +496,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   }
   std::printf("mote demo wakeword: seed %llu, %d thread(s)\n", static_cast<unsigned long long>(o.seed), o.threads);
   std::printf("training       %d examples: %zu clips x%d, %zu talk negatives, %d talk keywords, mined %zu\n",
-              x_train.shape[0], tr.clips.size(), 1 + o.shifts, n_neg, talk_positives,
+              x_train.shape[0], tr.labels.size(), 1 + o.shifts, n_neg, talk_positives,
               static_cast<size_t>(x_train.shape[0]) - train_labels.size() - n_neg - talk_positives);
   std::printf("clip accuracy  float %.2f %%, int8 %.2f %% (test speakers, %zu clips)\n",
               100 * float_report.accuracy, 100 * int8_report.accuracy, te.clips.size());
