@@ -63,7 +63,7 @@ struct DemoOptions {
   uint32_t cycle_budget = 10000000;
   // kws only.
   std::string data;
-  int per_class = 0;  // 0: the example's default (kws 400, wakeword 4800)
+  int per_class = 0;  // 0: the example's default (kws 400, wakeword 9600)
   bool quiet = false;
   // wakeword only (the rest of WakewordDemoOptions keeps its defaults).
   WakewordDemoOptions ww;
@@ -267,7 +267,7 @@ void Demo(DemoOptions o) {
     KwsDemoOptions common;
     common.out = !o.out.empty() ? o.out : o.example == "kws" ? "kws_demo" : "wakeword_demo";
     common.data = o.data;
-    common.per_class = o.per_class > 0 ? o.per_class : o.example == "kws" ? 400 : 4800;
+    common.per_class = o.per_class > 0 ? o.per_class : o.example == "kws" ? 400 : 9600;
     common.seed = o.seed;
     common.epochs = o.epochs;
     common.threads = o.threads;
@@ -380,7 +380,7 @@ void AddDemo(CLI::App& app) {
                   "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
                   "when an earlier run made it with the same --seed and --per-class)");
   cmd->add_option("--per-class", o->per_class,
-                  "kws, wakeword: clips per label when generating (default: kws 400, wakeword 4800)")
+                  "kws, wakeword: clips per label when generating (default: kws 400, wakeword 9600)")
       ->check(CLI::Range(2, 100000));
   cmd->add_flag("-q,--quiet", o->quiet, "kws, wakeword: no progress lines on stderr");
   auto& w = o->ww;
@@ -422,7 +422,7 @@ void AddDemo(CLI::App& app) {
       ->check(CLI::Range(0, 16));
   cmd->add_option("--mine-rounds", w.mine_rounds, "wakeword: hard-negative mining rounds (3)")
       ->check(CLI::Range(0, 20));
-  cmd->add_option("--mine-epochs", w.mine_epochs, "wakeword: fine-tuning epochs per round (8)")
+  cmd->add_option("--mine-epochs", w.mine_epochs, "wakeword: fine-tuning epochs per round (4)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--mine-max", w.mine_max, "wakeword: hard negatives added per round (6000)")
       ->check(CLI::Range(1, 10000000));
@@ -447,7 +447,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "training threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", o->json, "print the report as one JSON line");
   cmd->add_option("--lr", o->lr, "override the recipe's learning rate");
-  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 30)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 15)")->check(CLI::Range(1, 100000));
   cmd->add_option("--patience", o->patience, "override early-stopping patience (0: off)")
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--schedule", o->schedule, "override the LR schedule")

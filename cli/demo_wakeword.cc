@@ -87,7 +87,7 @@ const char* kModel = R"JSON({
   ],
   "loss": "sparse_categorical_crossentropy",
   "optimizer": {"type": "adam", "learning_rate": 0.002},
-  "fit": {"epochs": 30, "batch_size": 64, "lr_schedule": {"type": "cosine"}}
+  "fit": {"epochs": 15, "batch_size": 64, "lr_schedule": {"type": "cosine"}}
 }
 )JSON";
 

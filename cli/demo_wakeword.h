@@ -19,7 +19,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int talk_keywords = 0;       // keywords in it (0: 4 per minute)
   int negatives = 20000;       // talk windows added to _unknown_ before mining
   int mine_rounds = 3;         // hard-negative mining rounds
-  int mine_epochs = 8;         // fine-tuning epochs per round
+  int mine_epochs = 4;         // fine-tuning epochs per round
   int mine_max = 6000;         // hard negatives added per round (the highest scores)
   float mine_threshold = 0.2f; // a talk window is hard when a keyword's probability >= this
   std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav

@@ -122,14 +122,14 @@ endif()
 # firmware's wakeword_loop.elf. The decision parameters go to the firmware
 # and to `mote wakeword` in the _vs_host test (section at the end): the
 # operating point `mote demo wakeword` chose for this model on its VAL stream
-# (hop 500 ms, look-back 5 with gate 128, K 6, 237 units; docs/wakeword.md),
+# (hop 500 ms, look-back 5 with gate 128, K 7, 220 units; docs/wakeword.md),
 # not on the test stream.
 set(MOTE_WAKEWORD_MODEL "")
 set(MOTE_WAKEWORD_STREAM "")
 set(MOTE_WAKEWORD_HOP_MS 500)
-set(MOTE_WAKEWORD_WINDOW 6)
+set(MOTE_WAKEWORD_WINDOW 7)
 set(MOTE_WAKEWORD_REFRACTORY_MS 1000)
-set(MOTE_WAKEWORD_THRESHOLD_UNITS 237)
+set(MOTE_WAKEWORD_THRESHOLD_UNITS 220)
 set(MOTE_WAKEWORD_LOOK_BACK 5)
 set(MOTE_WAKEWORD_GATE_UNITS 128)
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)

@@ -43,10 +43,10 @@ extern const uint8_t ww_stream[], ww_stream_end[];
 #define MOTE_WW_HOP_MS 500
 #endif
 #ifndef MOTE_WW_THRESHOLD_UNITS
-#define MOTE_WW_THRESHOLD_UNITS 237  // p >= 0.926 for an output scale of 1/256
+#define MOTE_WW_THRESHOLD_UNITS 220  // p >= 0.859 for an output scale of 1/256
 #endif
 #ifndef MOTE_WW_WINDOW
-#define MOTE_WW_WINDOW 6
+#define MOTE_WW_WINDOW 7
 #endif
 #ifndef MOTE_WW_REFRACTORY_MS
 #define MOTE_WW_REFRACTORY_MS 1000
