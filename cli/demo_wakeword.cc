@@ -25,6 +25,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -198,8 +199,6 @@ std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrac
   return s;
 }
 
-// The TEST stream (--stream, or OUT/stream.wav made with seed 1) and the VAL
-// stream (--val-stream, or OUT/val_stream.wav made with seed + 2000).
 // Features of the training clips, then of `shifts` copies of them moved by
 // a random +-100 ms (pass by pass, clip by clip: the rng order of the
 // examples). The shifted audio is made a chunk at a time: all copies at
@@ -222,12 +221,13 @@ train::Tensor TrainClipFeatures(const mdsp::FrontEndConfig& c, const KwsSplit& t
         labels->push_back(tr.labels[i]);
       }
       if (!data::ClipFeaturesFixed(c, moved, &part, &err)) throw CommandError("features: " + err);
-      x.shape[0] += part.shape[0];
-      x.data.insert(x.data.end(), part.data.begin(), part.data.end());
+      Append(&x, part);
     }
   return x;
 }
 
+// The TEST stream (--stream, or OUT/stream.wav made with seed 1) and the VAL
+// stream (--val-stream, or OUT/val_stream.wav made with seed + 2000).
 void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool* test_made,
                        std::string* val_wav, bool* val_made) {
   auto say = [&](const std::string& s) {
@@ -346,10 +346,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
       ++talk_positives;
     }
   }
-  train::Tensor x_train = Concat(x_clips, Windows(track, frames, extra_ends));
+  Append(&x_clips, Windows(track, frames, extra_ends));
+  train::Tensor x_train = std::move(x_clips);
   std::vector<int> y_all = train_labels;
   y_all.insert(y_all.end(), extra_labels.begin(), extra_labels.end());
-  x_clips = train::Tensor();
   const auto t2 = Clock::now();
   say("training examples " + std::to_string(x_train.shape[0]) + " (" + std::to_string(n_neg) +
       " talk negatives, " + std::to_string(talk_positives) + " talk keywords)");
@@ -414,7 +414,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
       rounds.push_back(r);
       break;
     }
-    x_train = Concat(x_train, Windows(track, frames, ends));
+    Append(&x_train, Windows(track, frames, ends));
     y_all.insert(y_all.end(), ends.size(), unknown);
     for (int e : ends) used[e] = 1;
     std::vector<int> rest;

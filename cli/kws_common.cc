@@ -75,10 +75,14 @@ train::Tensor LabelTensor(const std::vector<int>& labels) {
   return y;
 }
 
+void Append(train::Tensor* a, const train::Tensor& b) {
+  a->shape[0] += b.shape[0];
+  a->data.insert(a->data.end(), b.data.begin(), b.data.end());
+}
+
 train::Tensor Concat(const train::Tensor& a, const train::Tensor& b) {
   train::Tensor r = a;
-  r.shape[0] += b.shape[0];
-  r.data.insert(r.data.end(), b.data.begin(), b.data.end());
+  Append(&r, b);
   return r;
 }
 

@@ -36,6 +36,8 @@ void LoadKwsSplits(const std::string& dir, const micro::dsp::FrontEndConfig& c, 
                    KwsSplit* val, KwsSplit* test);
 
 train::Tensor LabelTensor(const std::vector<int>& labels);
+// b's items after a's (same per-item shape): in place, or as a new tensor.
+void Append(train::Tensor* a, const train::Tensor& b);
 train::Tensor Concat(const train::Tensor& a, const train::Tensor& b);
 // validation_split such that Fit's floor(n * (1 - split)) is exactly n_train.
 float ExactSplit(size_t n, size_t n_train);
