@@ -15,7 +15,9 @@
 //      (test speakers; neither heard in training) through host/wakeword (the
 //      device's streaming code), detector sweep at hop 250 and 500 ms; the
 //      operating point is chosen on the VAL stream and reported with the TEST
-//      stream's figures at that point (report.json).
+//      stream's figures at that point (report.json); the point alone goes to
+//      operating_point.json, which `mote wakeword --point` and the firmware
+//      build read.
 #include "cli/demo_wakeword.h"
 
 #include <algorithm>
@@ -255,6 +257,19 @@ void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool
     throw CommandError("--val-stream " + *val_wav + ": the same file as the test stream (choose on val, report on test)");
 }
 
+// OUT/operating_point.json (PointFile), or no such file when val found no point.
+void WritePoint(const std::string& out, const nlohmann::json& ev, const std::string& val_wav) {
+  const std::string path = out + "/operating_point.json";
+  const nlohmann::json p = PointFile(ev, val_wav);
+  std::string err;
+  if (p.is_null()) {
+    std::filesystem::remove(path);
+    return;
+  }
+  const std::string text = p.dump(2) + "\n";
+  if (!host::WriteFile(path, text.data(), text.size(), &err)) throw CommandError(err);
+}
+
 // --evaluate MODEL: only step 7, for a model trained earlier.
 void EvaluateOnly(const WakewordDemoOptions& o) {
   std::filesystem::create_directories(o.out);
@@ -268,6 +283,7 @@ void EvaluateOnly(const WakewordDemoOptions& o) {
   std::string err;
   const std::string text = ev.dump(2) + "\n";
   if (!host::WriteFile(o.out + "/eval_report.json", text.data(), text.size(), &err)) throw CommandError(err);
+  WritePoint(o.out, ev, val_wav);
   if (o.json) {
     ev.erase("sweep");
     ev.erase("val_sweep");
@@ -277,7 +293,7 @@ void EvaluateOnly(const WakewordDemoOptions& o) {
   std::printf("mote demo wakeword --evaluate %s: %llu MACs\n", o.evaluate.c_str(),
               static_cast<unsigned long long>(ev["macs"].get<uint64_t>()));
   PrintStreamEval(ev, val_wav, test_wav);
-  std::printf("wrote %s/eval_report.json\n", o.out.c_str());
+  std::printf("wrote %s/{eval_report.json, operating_point.json}\n", o.out.c_str());
 }
 
 }  // namespace
@@ -491,6 +507,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                   {"total", Seconds(t0, Clock::now())}};
   const std::string text = j.dump(2) + "\n";
   if (!host::WriteFile(o.out + "/report.json", text.data(), text.size(), &err)) throw CommandError(err);
+  WritePoint(o.out, ev, val_wav);
 
   if (o.json) {
     json small = j;
@@ -515,7 +532,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
               s["data"].get<double>(), s["features"].get<double>(), s["train"].get<double>(),
               s["mining"].get<double>(), s["quantize"].get<double>(), s["stream_eval"].get<double>(),
               s["total"].get<double>());
-  std::printf("wrote %s/{wakeword_int8.tflite, wakeword_float.bin, model.json, report.json}\n", o.out.c_str());
+  std::printf("wrote %s/{wakeword_int8.tflite, wakeword_float.bin, model.json, report.json, operating_point.json}\n", o.out.c_str());
 }
 
 }  // namespace mote::cli

@@ -1,8 +1,9 @@
-// mote wakeword MODEL STREAM.wav [--hop 250ms] [--threshold P] [--window K]
-//   [--refractory 1000ms] [--truth STREAM.csv] [--sweep] [--json]
+// mote wakeword MODEL STREAM.wav [--point operating_point.json] [--hop 250ms]
+//   [--threshold P] [--window K] [--refractory 1000ms] [--truth STREAM.csv] [--sweep] [--json]
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,7 @@ namespace ww = host::wakeword;
 using nlohmann::json;
 
 struct WakewordOptions {
-  std::string model, stream, truth, frontend, labels, ignore, hop = "250ms", refractory = "1000ms";
+  std::string model, stream, truth, frontend, labels, ignore, point, hop = "250ms", refractory = "1000ms";
   std::vector<int> sweep_windows;
   float threshold = 0.6f;
   int window = 3;
@@ -92,6 +93,36 @@ json ScoreJson(const ww::StreamScore& s) {
           {"false_accepts", s.false_accepts}, {"wrong_keyword", s.wrong_keyword},
           {"duplicates", s.duplicates},       {"non_keyword_hours", s.non_keyword_hours},
           {"fa_per_hour", s.fa_per_hour}};
+}
+
+// --point FILE (operating_point.json of `mote demo wakeword`): hop, window,
+// refractory, threshold and gate units, look-back, except those given on the
+// command line (`given` says which were).
+void ApplyPoint(const std::string& path, const std::function<bool(const char*)>& given,
+                WakewordOptions* o) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw CommandError(path + ": cannot open");
+  json p;
+  try {
+    p = json::parse(f);
+  } catch (const std::exception& e) {
+    throw CommandError(path + ": not JSON: " + e.what());
+  }
+  auto get = [&](const char* key) {
+    if (!p.is_object() || !p.contains(key) || !p[key].is_number_integer() || p[key].get<int64_t>() < 0 ||
+        p[key].get<int64_t>() > 3600000)
+      throw CommandError(path + ": needs '" + key + "', a whole number >= 0 (an operating point "
+                         "written by `mote demo wakeword`)");
+    return p[key].get<int>();
+  };
+  const int hop = get("hop_ms"), window = get("window"), refractory = get("refractory_ms");
+  const int units = get("threshold_units"), look_back = get("look_back"), gate = get("gate_units");
+  if (!given("--hop")) o->hop = std::to_string(hop) + "ms";
+  if (!given("--window")) o->window = window;
+  if (!given("--refractory")) o->refractory = std::to_string(refractory) + "ms";
+  if (!given("--threshold-units") && !given("--threshold")) o->threshold_units = units;
+  if (!given("--look-back")) o->look_back = look_back;
+  if (!given("--gate-units") && !given("--gate")) o->gate_units = gate;
 }
 
 void Run(const WakewordOptions& o) {
@@ -266,6 +297,8 @@ Examples:
       --sweep-windows 1,2,3
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv --hop 500ms \
       --look-back 5 --gate 0.25 --window 4 --threshold 0.9
+  mote wakeword examples/wakeword/wakeword_int8.tflite rec.wav \
+      --point examples/wakeword/operating_point.json   # the example's val-chosen point
   mote wakeword model.tflite clip.wav --frontend fe.bin \
       --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
@@ -290,6 +323,9 @@ Examples:
       ->capture_default_str();
   cmd->add_option("--chunk", o->chunk, "samples per PushSamples call")->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--point", o->point, "operating point file (operating_point.json of `mote demo "
+                  "wakeword`): hop, window, refractory, threshold, look-back, gate; flags given "
+                  "here win")->check(CLI::ExistingFile);
   cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]");
   cmd->add_option("--tolerance", o->tolerance, "seconds around a true keyword")
       ->capture_default_str()->check(CLI::Range(0.0, 10.0));
@@ -301,7 +337,11 @@ Examples:
   cmd->add_option("--labels", o->labels, "comma-separated labels if the manifest has none");
   cmd->add_option("--ignore", o->ignore, "more labels that never fire (comma-separated)");
   cmd->add_flag("--json", o->json, "machine-readable output");
-  cmd->callback([o] { Run(*o); });
+  cmd->callback([o, cmd] {
+    if (!o->point.empty())
+      ApplyPoint(o->point, [cmd](const char* flag) { return cmd->count(flag) > 0; }, o.get());
+    Run(*o);
+  });
 }
 
 }  // namespace mote::cli

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "cli/commands.h"
@@ -199,6 +200,20 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
   e["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
                {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
   return e;
+}
+
+nlohmann::json PointFile(const nlohmann::json& e, const std::string& val_wav) {
+  const nlohmann::json& v = e["val_operating_point"];
+  if (v.is_null()) return nullptr;
+  return {{"hop_ms", v["hop_ms"]},
+          {"look_back", v["look_back"]},
+          {"gate_units", v["gate_units"]},
+          {"window", v["window"]},
+          {"threshold_units", v["threshold_units"]},
+          {"refractory_ms", e["refractory_ms"]},
+          {"threshold", v["threshold"]},
+          {"chosen_on", {{"stream", std::filesystem::path(val_wav).filename().string()}, {"max_frr", e["max_frr"]}, {"fa_per_hour", v["fa_per_hour"]},
+                         {"frr", v["frr"]}, {"keywords", v["keywords"]}}}};
 }
 
 void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav) {

@@ -73,6 +73,12 @@ nlohmann::json RowJson(const SweepRow& r);
 nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
                                const std::string& test_wav, int hop_ms, double max_frr,
                                int look_back = 1);
+// The operating point EvaluateStreams chose on val, as the file the firmware
+// build and `mote wakeword --point` read (examples/wakeword/operating_point.json):
+// hop_ms, look_back, gate_units, window, threshold_units, refractory_ms, and
+// for information the threshold as a probability and the val figures.
+// null when no point reached max_frr.
+nlohmann::json PointFile(const nlohmann::json& e, const std::string& val_wav);
 // The summary lines of EvaluateStreams' JSON on stdout.
 void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav);
 

@@ -119,19 +119,14 @@ endif()
 # The example's int8 model (committed; trained by `mote demo wakeword`, see
 # examples/wakeword/README.md) and a 15 s recording with 4 keywords by test speakers, made at build
 # time by `mote data synth-stream` (espeak-ng + sox, a few seconds), for the
-# firmware's wakeword_loop.elf. The decision parameters go to the firmware
-# and to `mote wakeword` in the _vs_host test (section at the end): the
-# operating point `mote demo wakeword` chose for this model on its VAL stream
-# (hop 500 ms, look-back 5 with gate 128, K 7, 220 units; docs/wakeword.md),
-# not on the test stream.
+# firmware's wakeword_loop.elf. The decision parameters are the operating
+# point `mote demo wakeword` chose for this model on its VAL stream, not on
+# the test stream: examples/wakeword/operating_point.json, which the firmware
+# build compiles in and the _vs_host test (section at the end) passes to
+# `mote wakeword --point`.
 set(MOTE_WAKEWORD_MODEL "")
 set(MOTE_WAKEWORD_STREAM "")
-set(MOTE_WAKEWORD_HOP_MS 500)
-set(MOTE_WAKEWORD_WINDOW 7)
-set(MOTE_WAKEWORD_REFRACTORY_MS 1000)
-set(MOTE_WAKEWORD_THRESHOLD_UNITS 220)
-set(MOTE_WAKEWORD_LOOK_BACK 5)
-set(MOTE_WAKEWORD_GATE_UNITS 128)
+set(MOTE_WAKEWORD_POINT ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/operating_point.json)
 if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
   set(MOTE_WAKEWORD_MODEL ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/wakeword_int8.tflite)
   set(MOTE_WAKEWORD_STREAM ${CMAKE_BINARY_DIR}/demo/wakeword_stream.wav)
@@ -161,10 +156,7 @@ if(MOTE_TARGET_TESTS AND MOTE_ARM_GCC AND MOTE_QEMU_ARM)
                  -DMOTE_BOARD=${board} -DMOTE_OPT=${opt} -DMOTE_SHARED_DIR=${MOTE_SHARED_DIR}
                  -DMOTE_CODEGEN_DIR=${MOTE_CODEGEN_DIR} -DMOTE_ANOMALY_MODEL=${MOTE_ANOMALY_MODEL}
                  -DMOTE_WAKEWORD_MODEL=${MOTE_WAKEWORD_MODEL} -DMOTE_WAKEWORD_STREAM=${MOTE_WAKEWORD_STREAM}
-                 -DMOTE_WAKEWORD_HOP_MS=${MOTE_WAKEWORD_HOP_MS} -DMOTE_WAKEWORD_WINDOW=${MOTE_WAKEWORD_WINDOW}
-                 -DMOTE_WAKEWORD_REFRACTORY_MS=${MOTE_WAKEWORD_REFRACTORY_MS}
-                 -DMOTE_WAKEWORD_THRESHOLD_UNITS=${MOTE_WAKEWORD_THRESHOLD_UNITS}
-                 -DMOTE_WAKEWORD_LOOK_BACK=${MOTE_WAKEWORD_LOOK_BACK} -DMOTE_WAKEWORD_GATE_UNITS=${MOTE_WAKEWORD_GATE_UNITS}
+                 -DMOTE_WAKEWORD_POINT=${MOTE_WAKEWORD_POINT}
       DEPENDS mote_codegen_all mote_anomaly_model mote_wakeword_stream
       BUILD_ALWAYS ON
       INSTALL_COMMAND ""
@@ -408,7 +400,8 @@ set_tests_properties(oracle_qat_tflm PROPERTIES LABELS oracle TIMEOUT 600)
 # wakeword_loop.elf feeds the embedded 15 s stream through the fixed-point
 # front end in 20 ms blocks, runs the model every hop, applies the decision
 # logic and sleeps (WFI); _vs_host requires the same detections (time, label,
-# score) as `mote wakeword` with the same parameters, and at least one.
+# score) as `mote wakeword --point` with the same operating point file, and
+# at least one.
 if(MOTE_WAKEWORD_MODEL)
   foreach(board IN LISTS MOTE_TARGET_BOARDS)
     add_test(NAME target_${board}_wakeword_vs_host
@@ -416,10 +409,7 @@ if(MOTE_WAKEWORD_MODEL)
                      --mote $<TARGET_FILE:mote> --board ${board}
                      --elf ${CMAKE_BINARY_DIR}/target/${board}/wakeword_loop.elf
                      --model ${MOTE_WAKEWORD_MODEL} --stream ${MOTE_WAKEWORD_STREAM}
-                     --hop-ms ${MOTE_WAKEWORD_HOP_MS} --window ${MOTE_WAKEWORD_WINDOW}
-                     --refractory-ms ${MOTE_WAKEWORD_REFRACTORY_MS}
-                     --threshold-units ${MOTE_WAKEWORD_THRESHOLD_UNITS}
-                     --look-back ${MOTE_WAKEWORD_LOOK_BACK} --gate-units ${MOTE_WAKEWORD_GATE_UNITS})
+                     --point ${MOTE_WAKEWORD_POINT})
     set_tests_properties(target_${board}_wakeword_vs_host PROPERTIES LABELS target TIMEOUT 300)
   endforeach()
 endif()

@@ -3,9 +3,9 @@
 // writes the model, weights and report; the talk stream is spoken by
 // TRAIN-split speakers only, the val stream by VAL-split speakers only and the
 // test stream by TEST-split speakers only; the operating point is the val
-// stream's choice, and `mote wakeword` with its hop, K and threshold units
-// reproduces the val figures on the val stream and the reported test figures
-// on the test stream. Skipped when
+// stream's choice (also written alone to operating_point.json), and `mote
+// wakeword --point` with that file reproduces the val figures on the val
+// stream and the reported test figures on the test stream. Skipped when
 // espeak-ng or sox is missing. Full-run figures: examples/wakeword/README.md.
 #include <gtest/gtest.h>
 
@@ -118,15 +118,19 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(j["data"]["val_keywords"], 6);
   // The test stream's own best is never worse than the val-chosen point on it.
   EXPECT_LE(j["test_best_point"]["false_accepts"].get<int>(), op["false_accepts"].get<int>());
+  // operating_point.json holds the val choice; `mote wakeword --point` runs it.
+  std::ifstream point_file(dir / "operating_point.json");
+  ASSERT_TRUE(point_file);
+  const json point = json::parse(point_file);
+  for (const char* k : {"hop_ms", "look_back", "gate_units", "window", "threshold_units"})
+    EXPECT_EQ(point[k], vop[k]) << k;
+  EXPECT_EQ(point["refractory_ms"], 1000);
+  EXPECT_EQ(point["chosen_on"]["stream"], "val_stream.wav");
   auto run_ww = [&](const std::string& stream) {
     std::string ww;
     EXPECT_EQ(RunCommand(std::string(MOTE_CLI) + " wakeword " + (dir / "wakeword_int8.tflite").string() + " " +
                              (dir / (stream + ".wav")).string() + " --truth " + (dir / (stream + ".csv")).string() +
-                             " --hop 500ms --window " + std::to_string(vop["window"].get<int>()) +
-                             " --threshold-units " + std::to_string(vop["threshold_units"].get<int>()) +
-                             " --look-back " + std::to_string(vop["look_back"].get<int>()) +
-                             " --gate-units " + std::to_string(vop["gate_units"].get<int>()) +
-                             " --refractory 1000ms --json",
+                             " --point " + (dir / "operating_point.json").string() + " --json",
                          &ww),
               0)
         << ww;
@@ -136,9 +140,31 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(w["score"]["false_accepts"], op["false_accepts"]) << w.dump();
   EXPECT_EQ(w["score"]["false_rejects"], op["false_rejects"]) << w.dump();
   EXPECT_DOUBLE_EQ(w["inferences_per_s"].get<double>(), op["inferences_per_s"].get<double>());
+  EXPECT_EQ(w["window"], vop["window"]);
+  EXPECT_EQ(w["threshold_units"], vop["threshold_units"]);
   const json v = run_ww("val_stream");
   EXPECT_EQ(v["score"]["false_accepts"], vop["false_accepts"]) << v.dump();
   EXPECT_EQ(v["score"]["false_rejects"], vop["false_rejects"]) << v.dump();
+  // A flag given next to --point wins; a point file without a field is refused by name.
+  std::string ww;
+  ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " wakeword " + (dir / "wakeword_int8.tflite").string() + " " +
+                           (dir / "stream.wav").string() + " --point " + (dir / "operating_point.json").string() +
+                           " --window 16 --json",
+                       &ww),
+            0)
+      << ww;
+  EXPECT_EQ(json::parse(ww)["window"], 16);
+  EXPECT_EQ(json::parse(ww)["threshold_units"], vop["threshold_units"]);
+  json broken = point;
+  broken.erase("gate_units");
+  std::ofstream(dir / "broken_point.json") << broken.dump();
+  ww.clear();
+  EXPECT_EQ(mote::testing::RunCommand(std::string(MOTE_CLI) + " wakeword " + (dir / "wakeword_int8.tflite").string() +
+                                          " " + (dir / "stream.wav").string() + " --point " +
+                                          (dir / "broken_point.json").string(),
+                                      &ww, true),
+            1);
+  EXPECT_NE(ww.find("broken_point.json: needs 'gate_units'"), std::string::npos) << ww;
 
   // --evaluate: the same choice and figures for the saved model, no training.
   std::string ev_out;
@@ -152,6 +178,9 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(ev["operating_point"], op);
   EXPECT_EQ(ev["test_best_point"], j["test_best_point"]);
   EXPECT_TRUE(fs::exists(dir / "eval" / "eval_report.json"));
+  std::ifstream eval_point(dir / "eval" / "operating_point.json");
+  ASSERT_TRUE(eval_point);
+  EXPECT_EQ(json::parse(eval_point), point);
   // Choosing on the test stream itself is refused.
   ev_out.clear();
   EXPECT_EQ(mote::testing::RunCommand(eval_cmd + " --val-stream " + (dir / "stream.wav").string(), &ev_out, true), 1);

@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """The wake-word device loop must detect what the host runner detects.
 
-Runs wakeword_loop.elf under QEMU and `mote wakeword MODEL STREAM --json`
-with the same hop / window / refractory / threshold, and requires the same
-detections (time in ms, label, score in output units) in the same order,
-and at least one. With --insns PLUGIN it also sums the plugin's per-hop
-instruction counts and prints instructions per second of audio.
+Runs wakeword_loop.elf under QEMU and `mote wakeword MODEL STREAM --point
+POINT --json` with the operating point file the firmware was built with
+(hop, window, refractory, threshold, look-back, gate; the firmware prints
+them and they must match), and requires the same detections (time in ms,
+label, score in output units) in the same order, and at least one. With
+--insns PLUGIN it also sums the plugin's per-hop instruction counts and
+prints instructions per second of audio.
 
   tests/target/wakeword_vs_host.py --mote build/mote --board mps2-an386 \
       --elf build/target/mps2-an386/wakeword_loop.elf --model M.tflite --stream S.wav \
-      --hop-ms 500 --window 2 --refractory-ms 1000 --threshold-units 154 \
-      [--look-back 5 --gate-units 128]
+      --point examples/wakeword/operating_point.json [--insns build/libmote_insn_count.so]
 """
 import argparse
 import json
@@ -29,12 +30,8 @@ def main():
     ap.add_argument("--elf", required=True)
     ap.add_argument("--model", required=True)
     ap.add_argument("--stream", required=True)
-    ap.add_argument("--hop-ms", type=int, required=True)
-    ap.add_argument("--window", type=int, required=True)
-    ap.add_argument("--refractory-ms", type=int, required=True)
-    ap.add_argument("--threshold-units", type=int, required=True)
-    ap.add_argument("--look-back", type=int, default=1)
-    ap.add_argument("--gate-units", type=int, default=0)
+    ap.add_argument("--point", required=True,
+                    help="operating_point.json the firmware was built with")
     ap.add_argument("--insns", help="QEMU instruction-count plugin (.so)")
     args = ap.parse_args()
 
@@ -51,10 +48,7 @@ def main():
               re.findall(r"detect t_ms=(\d+) label=(\d+) name=\S+ score=(\d+)", out)]
 
     # The host, with the threshold in the same output units.
-    host_cmd = [args.mote, "wakeword", args.model, args.stream, "--hop", f"{args.hop_ms}ms",
-                "--window", str(args.window), "--refractory", f"{args.refractory_ms}ms",
-                "--threshold-units", str(args.threshold_units), "--look-back", str(args.look_back),
-                "--gate-units", str(args.gate_units), "--json"]
+    host_cmd = [args.mote, "wakeword", args.model, args.stream, "--point", args.point, "--json"]
     print("+", " ".join(host_cmd))
     h = subprocess.run(host_cmd, capture_output=True, text=True)
     if h.returncode != 0:
@@ -62,6 +56,14 @@ def main():
         print("FAIL: mote wakeword failed")
         return 1
     j = json.loads(h.stdout)
+    # The firmware was built with the same point (a stale build would not be).
+    m = re.search(r"hop (\d+) ms, window (\d+), threshold (\d+) units, look-back (\d+) gate (\d+) units", out)
+    built = tuple(int(v) for v in m.groups()) if m else None
+    wanted = (j["hop_ms"], j["window"], j["threshold_units"], j["look_back"], j["gate_units"])
+    print(f"point: device {built}, host {wanted} (hop, window, threshold, look-back, gate)")
+    if built != wanted:
+        print("FAIL: the firmware was built with another operating point than " + args.point)
+        return 1
     host = [(round(d["time_s"] * 1000), d["label"], d["units"]) for d in j["detections"]]
     print("device:", device)
     print("host:  ", host)

@@ -12,8 +12,9 @@
 // (FindManifest -> DecodeConfig); input and output quantization from the
 // model. The decision parameters are compile-time constants (MOTE_WW_HOP_MS,
 // MOTE_WW_THRESHOLD_UNITS, MOTE_WW_WINDOW, MOTE_WW_REFRACTORY_MS,
-// MOTE_WW_LOOK_BACK, MOTE_WW_GATE_UNITS) that the ctest also passes to
-// `mote wakeword`, whose detections and inference count must be the same
+// MOTE_WW_LOOK_BACK, MOTE_WW_GATE_UNITS) read by the build from the
+// operating point file that the ctest also passes to `mote wakeword
+// --point`, whose detections and inference count must be the same
 // (tests/target/wakeword_vs_host.py).
 //
 // Output:
@@ -39,23 +40,11 @@ extern const uint8_t mote_model[], mote_model_end[];
 extern const uint8_t ww_stream[], ww_stream_end[];
 }
 
-#ifndef MOTE_WW_HOP_MS
-#define MOTE_WW_HOP_MS 500
-#endif
-#ifndef MOTE_WW_THRESHOLD_UNITS
-#define MOTE_WW_THRESHOLD_UNITS 220  // p >= 0.859 for an output scale of 1/256
-#endif
-#ifndef MOTE_WW_WINDOW
-#define MOTE_WW_WINDOW 7
-#endif
-#ifndef MOTE_WW_REFRACTORY_MS
-#define MOTE_WW_REFRACTORY_MS 1000
-#endif
-#ifndef MOTE_WW_LOOK_BACK
-#define MOTE_WW_LOOK_BACK 5  // grid steps per hop (1: no look-back)
-#endif
-#ifndef MOTE_WW_GATE_UNITS
-#define MOTE_WW_GATE_UNITS 128
+// The operating point: firmware/CMakeLists.txt defines these from
+// examples/wakeword/operating_point.json (or MOTE_WAKEWORD_POINT).
+#if !defined(MOTE_WW_HOP_MS) || !defined(MOTE_WW_THRESHOLD_UNITS) || !defined(MOTE_WW_WINDOW) || \
+    !defined(MOTE_WW_REFRACTORY_MS) || !defined(MOTE_WW_LOOK_BACK) || !defined(MOTE_WW_GATE_UNITS)
+#error "MOTE_WW_* operating point not defined: build through firmware/CMakeLists.txt"
 #endif
 
 namespace {
