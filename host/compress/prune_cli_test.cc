@@ -2,8 +2,10 @@
 // sparsity, smaller structured models that quantize, export and run, and
 // one-line errors on bad input.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,11 +19,17 @@ namespace {
 using Result = mote::testing::CliResult;
 using mote::testing::RunCli;
 
-std::string Tmp(const std::string& name) { return ::testing::TempDir() + "/mote_prune_" + name; }
+// A directory per process: ctest runs each test in a process of its own, two
+// at a time, and each process's SetUpTestSuite writes the data and the base
+// model (one shared directory let one process read a half-written file).
+std::string Dir() { return ::testing::TempDir() + "/mote_prune_" + std::to_string(::getpid()); }
+std::string Tmp(const std::string& name) { return Dir() + "/" + name; }
 
 class PruneCli : public ::testing::Test {
  protected:
+  static void TearDownTestSuite() { std::filesystem::remove_all(Dir()); }
   static void SetUpTestSuite() {
+    std::filesystem::create_directories(Dir());
     const Result d = RunCli("data synth-anomaly --n 600 --length 64 --seed 3 -o " + Tmp("a.npy"));
     ASSERT_EQ(d.code, 0) << d.out;
     const Result t = RunCli("train --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json --data " +
