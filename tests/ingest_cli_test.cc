@@ -2,6 +2,7 @@
 // the intact records as a data set the trainer's loader reads, exact counts
 // per reason in --json, per-device summaries, and one-line errors.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sys/wait.h>
 
@@ -26,7 +27,9 @@ using namespace mote;
 using mote::testing::RunCommand;
 
 struct Fixture {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "mote_ingest_cli_test";
+  // Per process: ctest runs the tests of this file side by side.
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("mote_ingest_cli_test_" + std::to_string(::getpid()));
   std::vector<std::vector<int16_t>> windows;  // of the intact records, in order
   std::vector<int> decisions;
   std::string log1, log2;
