@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -96,10 +95,9 @@ json ScoreJson(const ww::StreamScore& s) {
 }
 
 // --point FILE (operating_point.json of `mote demo wakeword`): hop, window,
-// refractory, threshold and gate units, look-back, except those given on the
-// command line (`given` says which were).
-void ApplyPoint(const std::string& path, const std::function<bool(const char*)>& given,
-                WakewordOptions* o) {
+// refractory, threshold and gate units, look-back, except those given on
+// `cmd`'s command line.
+void ApplyPoint(const std::string& path, const CLI::App& cmd, WakewordOptions* o) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw CommandError(path + ": cannot open");
   json p;
@@ -117,6 +115,7 @@ void ApplyPoint(const std::string& path, const std::function<bool(const char*)>&
   };
   const int hop = get("hop_ms"), window = get("window"), refractory = get("refractory_ms");
   const int units = get("threshold_units"), look_back = get("look_back"), gate = get("gate_units");
+  auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
   if (!given("--hop")) o->hop = std::to_string(hop) + "ms";
   if (!given("--window")) o->window = window;
   if (!given("--refractory")) o->refractory = std::to_string(refractory) + "ms";
@@ -339,7 +338,7 @@ Examples:
   cmd->add_flag("--json", o->json, "machine-readable output");
   cmd->callback([o, cmd] {
     if (!o->point.empty())
-      ApplyPoint(o->point, [cmd](const char* flag) { return cmd->count(flag) > 0; }, o.get());
+      ApplyPoint(o->point, *cmd, o.get());
     Run(*o);
   });
 }

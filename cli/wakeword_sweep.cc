@@ -212,8 +212,11 @@ nlohmann::json PointFile(const nlohmann::json& e, const std::string& val_wav) {
           {"threshold_units", v["threshold_units"]},
           {"refractory_ms", e["refractory_ms"]},
           {"threshold", v["threshold"]},
-          {"chosen_on", {{"stream", std::filesystem::path(val_wav).filename().string()}, {"max_frr", e["max_frr"]}, {"fa_per_hour", v["fa_per_hour"]},
-                         {"frr", v["frr"]}, {"keywords", v["keywords"]}}}};
+          {"chosen_on", {{"stream", std::filesystem::path(val_wav).filename().string()},
+                         {"max_frr", e["max_frr"]},
+                         {"fa_per_hour", v["fa_per_hour"]},
+                         {"frr", v["frr"]},
+                         {"keywords", v["keywords"]}}}};
 }
 
 void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav) {

@@ -1,8 +1,9 @@
 # The wake-word operating point, one file: operating_point.json as written by
 # `mote demo wakeword` (examples/wakeword/operating_point.json for the
-# committed model). Both the host build (the ctest's `mote wakeword --point`)
-# and the firmware build (the device loop's compile-time constants) read it,
-# so the two cannot drift apart.
+# committed model). The firmware build reads it here (the device loop's
+# compile-time constants); the host side reads the same file with `mote
+# wakeword --point` (the wakeword_vs_host ctest passes it to both), so the
+# two cannot drift apart.
 #
 #   mote_wakeword_point(${MOTE_ROOT}/examples/wakeword/operating_point.json)
 #   -> MOTE_WAKEWORD_HOP_MS, _WINDOW, _REFRACTORY_MS, _THRESHOLD_UNITS,
