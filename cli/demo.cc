@@ -393,7 +393,7 @@ void AddDemo(CLI::App& app) {
                   "--val-minutes and --val-keywords, seed + 2000, val speakers; never the test stream)");
   cmd->add_option("--evaluate", w.evaluate,
                   "wakeword: only evaluate this int8 model on the val and test streams (no\n"
-                  "training); writes OUT/eval_report.json")
+                  "training); writes OUT/eval_report.json and OUT/operating_point.json")
       ->check(CLI::ExistingFile);
   cmd->add_option("--val-minutes", w.val_minutes, "wakeword: minutes of the generated val stream (260)")
       ->check(CLI::Range(0.1, 1440.0));
