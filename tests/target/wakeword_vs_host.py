@@ -57,10 +57,10 @@ def main():
         return 1
     j = json.loads(h.stdout)
     # The firmware was built with the same point (a stale build would not be).
-    m = re.search(r"hop (\d+) ms, window (\d+), threshold (\d+) units, look-back (\d+) gate (\d+) units", out)
+    m = re.search(r"hop (\d+) ms, window (\d+), threshold (\d+) units, look-back (\d+) gate (\d+) units, refractory (\d+) ms", out)
     built = tuple(int(v) for v in m.groups()) if m else None
-    wanted = (j["hop_ms"], j["window"], j["threshold_units"], j["look_back"], j["gate_units"])
-    print(f"point: device {built}, host {wanted} (hop, window, threshold, look-back, gate)")
+    wanted = (j["hop_ms"], j["window"], j["threshold_units"], j["look_back"], j["gate_units"], j["refractory_ms"])
+    print(f"point: device {built}, host {wanted} (hop, window, threshold, look-back, gate, refractory)")
     if built != wanted:
         print("FAIL: the firmware was built with another operating point than " + args.point)
         return 1

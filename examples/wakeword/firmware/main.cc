@@ -195,7 +195,9 @@ int main(void) {
   MoteWriteU(MOTE_WW_LOOK_BACK);
   MoteWrite(" gate ");
   MoteWriteU(MOTE_WW_GATE_UNITS);
-  MoteWrite(" units\n");
+  MoteWrite(" units, refractory ");
+  MoteWriteU(MOTE_WW_REFRACTORY_MS);
+  MoteWrite(" ms\n");
 
   anomaly::SleepInit();
   MoteStackPaint();
