@@ -1,5 +1,7 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D.
+// AVERAGE_POOL_2D and MAX_POOL_2D (int8 average: the optimized kernel, byte-identical
+// to the reference; the rest: the reference kernels).
 #include "micro/kernels/kernel_util.h"
+#include "micro/kernels/opt/pool_s8.h"
 #include "micro/kernels/ref/pooling.h"
 #include "micro/runtime/op_registry.h"
 
@@ -61,7 +63,7 @@ void EvalAveragePool2D(const Node& n, Tensor* t) {
   const Tensor& in = In(n, t, 0);
   Tensor& out = Out(n, t, 0);
   if (in.type == DType::kInt8)
-    ref::AveragePoolS8(p, in.Shape4(), in.as<int8_t>(), out.Shape4(), out.as<int8_t>());
+    opt::AveragePoolS8(p, in.Shape4(), in.as<int8_t>(), out.Shape4(), out.as<int8_t>());
   else
     ref::AveragePoolF32(p, in.Shape4(), in.as<float>(), out.Shape4(), out.as<float>());
 }
