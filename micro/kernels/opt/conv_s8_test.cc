@@ -12,16 +12,13 @@
 #include "micro/kernels/kernel_util.h"
 #include "micro/kernels/ref/conv.h"
 #include "micro/kernels/ref/fully_connected.h"
+#include "micro/kernels/test_rand.h"
 
 namespace mote::micro::opt {
 namespace {
 
 uint32_t g_seed = 12345;
-int Rand(int lo, int hi) {  // uniform-ish in [lo, hi]
-  g_seed = g_seed * 1664525u + 1013904223u;
-  const uint32_t r = (g_seed >> 1) ^ (g_seed << 13);
-  return static_cast<int>(lo + static_cast<int64_t>(r % static_cast<uint64_t>(int64_t{hi} - lo + 1)));
-}
+int Rand(int lo, int hi) { return RandIn(&g_seed, lo, hi); }
 
 constexpr int kMaxIn = 49 * 10 * 64;
 constexpr int kMaxOut = 49 * 10 * 64;

@@ -17,27 +17,22 @@ void AveragePoolS8(const ref::PoolParams& p, const ref::Shape4& is, const int8_t
                    const ref::Shape4& os, int8_t* out) {
   for (int b = 0; b < os.n; ++b) {
     for (int oy = 0; oy < os.h; ++oy) {
-      const int iy0 = oy * p.stride_h - p.pad_h;
-      const int y0 = iy0 < 0 ? 0 : iy0;
-      const int y1 = iy0 + p.filter_h < is.h ? iy0 + p.filter_h : is.h;
       for (int ox = 0; ox < os.w; ++ox) {
-        const int ix0 = ox * p.stride_w - p.pad_w;
-        const int x0 = ix0 < 0 ? 0 : ix0;
-        const int x1 = ix0 + p.filter_w < is.w ? ix0 + p.filter_w : is.w;
-        const int count = (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0;
+        const ref::PoolWindow w = ref::ClippedWindow(p, is, oy, ox);
+        const int count = w.count();
         int8_t* dst = out + os.Offset(b, oy, ox, 0);
         if (count == 0) {  // a window outside the input: act_min, as the reference
           for (int c = 0; c < os.c; ++c) dst[c] = static_cast<int8_t>(p.act_min);
           continue;
         }
-        const int8_t* base = in + is.Offset(b, y0, x0, 0);
-        const int cols = x1 - x0, row_step = is.w * is.c;
+        const int8_t* base = in + is.Offset(b, w.y0, w.x0, 0);
+        const int rows = w.y1 - w.y0, cols = w.x1 - w.x0, row_step = is.w * is.c;
         int c = 0;
         // Four channels at a time in registers over the whole window.
         for (; c + 4 <= os.c; c += 4) {
           int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          for (int y = y0; y < y1; ++y) {
-            const int8_t* src = base + (y - y0) * row_step + c;
+          for (int y = 0; y < rows; ++y) {
+            const int8_t* src = base + y * row_step + c;
             for (int x = 0; x < cols; ++x, src += is.c) {
               a0 += src[0];
               a1 += src[1];
@@ -52,8 +47,8 @@ void AveragePoolS8(const ref::PoolParams& p, const ref::Shape4& is, const int8_t
         }
         for (; c < os.c; ++c) {
           int32_t a = 0;
-          for (int y = y0; y < y1; ++y) {
-            const int8_t* src = base + (y - y0) * row_step + c;
+          for (int y = 0; y < rows; ++y) {
+            const int8_t* src = base + y * row_step + c;
             for (int x = 0; x < cols; ++x, src += is.c) a += *src;
           }
           dst[c] = Average(a, count, p);

@@ -10,16 +10,13 @@
 #include <string.h>
 
 #include "micro/kernels/ref/pooling.h"
+#include "micro/kernels/test_rand.h"
 
 namespace mote::micro::opt {
 namespace {
 
 uint32_t g_seed = 777;
-int Rand(int lo, int hi) {  // uniform-ish in [lo, hi]
-  g_seed = g_seed * 1664525u + 1013904223u;
-  const uint32_t r = (g_seed >> 1) ^ (g_seed << 13);
-  return static_cast<int>(lo + static_cast<int64_t>(r % static_cast<uint64_t>(int64_t{hi} - lo + 1)));
-}
+int Rand(int lo, int hi) { return RandIn(&g_seed, lo, hi); }
 
 constexpr int kMax = 2 * 9 * 9 * 133;  // the largest random case
 int8_t g_in[kMax];

@@ -9,16 +9,13 @@
 #include <stdint.h>
 
 #include "micro/kernels/ref/fully_connected_s16.h"
+#include "micro/kernels/test_rand.h"
 
 namespace mote::micro::ref {
 namespace {
 
 uint32_t g_seed = 1;
-int Rand(int lo, int hi) {  // uniform-ish in [lo, hi]
-  g_seed = g_seed * 1664525u + 1013904223u;
-  const uint32_t r = (g_seed >> 1) ^ (g_seed << 13);
-  return static_cast<int>(lo + static_cast<int64_t>(r % static_cast<uint64_t>(int64_t{hi} - lo + 1)));
-}
+int Rand(int lo, int hi) { return RandIn(&g_seed, lo, hi); }
 
 TEST(MultiplyByQuantizedMultiplier64, CloseToRealProduct) {
   const double reals[] = {0.75, 1.0 / 3, 0.0123, 3.5e-5, 1.0, 100.0};

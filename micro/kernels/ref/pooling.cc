@@ -11,22 +11,14 @@ namespace {
 template <typename T, typename Reduce>
 void Pool(const PoolParams& p, const Shape4& is, const T* in, const Shape4& os,
           T* out, Reduce reduce) {
-  for (int b = 0; b < os.n; ++b) {
-    for (int oy = 0; oy < os.h; ++oy) {
-      const int iy0 = oy * p.stride_h - p.pad_h;
-      const int y0 = iy0 < 0 ? 0 : iy0;
-      const int y1 = iy0 + p.filter_h < is.h ? iy0 + p.filter_h : is.h;
+  for (int b = 0; b < os.n; ++b)
+    for (int oy = 0; oy < os.h; ++oy)
       for (int ox = 0; ox < os.w; ++ox) {
-        const int ix0 = ox * p.stride_w - p.pad_w;
-        const int x0 = ix0 < 0 ? 0 : ix0;
-        const int x1 = ix0 + p.filter_w < is.w ? ix0 + p.filter_w : is.w;
-        for (int c = 0; c < os.c; ++c) {
+        const PoolWindow w = ClippedWindow(p, is, oy, ox);
+        for (int c = 0; c < os.c; ++c)
           out[os.Offset(b, oy, ox, c)] =
-              reduce(in + is.Offset(b, 0, 0, c), is, y0, y1, x0, x1);
-        }
+              reduce(in + is.Offset(b, 0, 0, c), is, w.y0, w.y1, w.x0, w.x1);
       }
-    }
-  }
 }
 
 }  // namespace

@@ -23,6 +23,18 @@ struct PoolParams {
   float act_min_f = -3.4e38f, act_max_f = 3.4e38f;
 };
 
+// The window of output pixel (oy, ox) clipped to the input: rows [y0, y1),
+// columns [x0, x1); empty when it lies wholly in the padding.
+struct PoolWindow {
+  int y0, y1, x0, x1;
+  int count() const { return (y1 > y0 && x1 > x0) ? (y1 - y0) * (x1 - x0) : 0; }
+};
+inline PoolWindow ClippedWindow(const PoolParams& p, const Shape4& in_shape, int oy, int ox) {
+  const int iy0 = oy * p.stride_h - p.pad_h, ix0 = ox * p.stride_w - p.pad_w;
+  return {iy0 < 0 ? 0 : iy0, iy0 + p.filter_h < in_shape.h ? iy0 + p.filter_h : in_shape.h,
+          ix0 < 0 ? 0 : ix0, ix0 + p.filter_w < in_shape.w ? ix0 + p.filter_w : in_shape.w};
+}
+
 void AveragePoolS8(const PoolParams& p, const Shape4& in_shape, const int8_t* in,
                    const Shape4& out_shape, int8_t* out);
 void AveragePoolF32(const PoolParams& p, const Shape4& in_shape, const float* in,
