@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -31,6 +30,7 @@
 #include "host/train/loss.h"
 #include "host/train/model.h"
 #include "tests/run_command.h"
+#include "tests/temp_dir.h"
 
 namespace mote {
 namespace {
@@ -80,7 +80,7 @@ std::string MakeWav(uint16_t format, uint16_t channels, uint32_t rate, uint16_t 
 class ClassifyCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("mote_classify_" + std::to_string(::getpid())));
+    dir_ = new fs::path(mote::testing::ProcessTempDir("mote_classify"));
     fs::create_directories(*dir_);
     // A small model on the KWS input: Flatten -> Dense 12 -> softmax, random
     // weights (what matters is that classify feeds it the right features).

@@ -2,7 +2,6 @@
 // the intact records as a data set the trainer's loader reads, exact counts
 // per reason in --json, per-device summaries, and one-line errors.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <sys/wait.h>
 
@@ -19,6 +18,7 @@
 #include "micro/safety/field_log.h"
 
 #include "tests/run_command.h"
+#include "tests/temp_dir.h"
 
 namespace {
 
@@ -28,8 +28,7 @@ using mote::testing::RunCommand;
 
 struct Fixture {
   // Per process: ctest runs the tests of this file side by side.
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("mote_ingest_cli_test_" + std::to_string(::getpid()));
+  std::filesystem::path dir = mote::testing::ProcessTempDir("mote_ingest_cli_test");
   std::vector<std::vector<int16_t>> windows;  // of the intact records, in order
   std::vector<int> decisions;
   std::string log1, log2;

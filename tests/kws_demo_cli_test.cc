@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -22,6 +21,7 @@
 #include "host/data/synth_audio.h"
 #include "host/data/synth_kws.h"
 #include "tests/run_command.h"
+#include "tests/temp_dir.h"
 
 namespace mote {
 namespace {
@@ -37,7 +37,7 @@ int RunCommand(const std::string& cmd, std::string* out) {
 TEST(KwsDemoCli, SmokeRunIsConsistentAndClassifyReproducesIt) {
   std::string tools_err;
   if (!data::CheckTools(&tools_err)) GTEST_SKIP() << tools_err;
-  const fs::path dir = fs::temp_directory_path() / ("mote_kws_demo_" + std::to_string(::getpid()));
+  const fs::path dir = mote::testing::ProcessTempDir("mote_kws_demo");
   fs::remove_all(dir);
   std::string out;
   ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " demo kws --out " + dir.string() +

@@ -9,7 +9,6 @@
 // espeak-ng or sox is missing. Full-run figures: examples/wakeword/README.md.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,6 +18,7 @@
 
 #include "host/data/synth_audio.h"
 #include "tests/run_command.h"
+#include "tests/temp_dir.h"
 
 namespace mote {
 namespace {
@@ -40,7 +40,7 @@ std::set<std::string> SpeakersOf(data::Split s) {
 TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) {
   std::string tools_err;
   if (!data::CheckTools(&tools_err)) GTEST_SKIP() << tools_err;
-  const fs::path dir = fs::temp_directory_path() / ("mote_ww_demo_" + std::to_string(::getpid()));
+  const fs::path dir = mote::testing::ProcessTempDir("mote_ww_demo");
   fs::remove_all(dir);
   std::string out;
   ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " demo wakeword --out " + dir.string() +

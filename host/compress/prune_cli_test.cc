@@ -2,7 +2,6 @@
 // sparsity, smaller structured models that quantize, export and run, and
 // one-line errors on bad input.
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include <gtest/gtest.h>
 #include "tests/run_command.h"
+#include "tests/temp_dir.h"
 
 namespace mote {
 namespace {
@@ -19,10 +19,9 @@ namespace {
 using Result = mote::testing::CliResult;
 using mote::testing::RunCli;
 
-// A directory per process: ctest runs each test in a process of its own, two
-// at a time, and each process's SetUpTestSuite writes the data and the base
-// model (one shared directory let one process read a half-written file).
-std::string Dir() { return ::testing::TempDir() + "/mote_prune_" + std::to_string(::getpid()); }
+// A directory per process: each process's SetUpTestSuite writes the data and
+// the base model.
+std::string Dir() { return mote::testing::ProcessTempDir("mote_prune").string(); }
 std::string Tmp(const std::string& name) { return Dir() + "/" + name; }
 
 class PruneCli : public ::testing::Test {

@@ -8,10 +8,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "host/train/parallel.h"
 #include "micro/dsp/config.h"
+#include "tests/temp_dir.h"
 
 namespace mote::data {
 namespace {
@@ -68,7 +68,7 @@ TEST(KwsFeatures, EmptyAudioGivesASilentClip) {
 class KwsIndex : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("mote_kws_index_" + std::to_string(::getpid()));
+    dir_ = mote::testing::ProcessTempDir("mote_kws_index");
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
