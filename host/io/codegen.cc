@@ -314,7 +314,8 @@ bool Generator::Run(std::string* err) {
                     FloatLit(p.act_max_f) + ";\n";
         params += "  return p;\n}();\n";
         const bool avg = node.op == OpId::kAveragePool2D;
-        body += Fmt("  ref::%s%s(%s, ", avg ? "AveragePool" : "MaxPool", s8 ? "S8" : "F32",
+        const char* ns = avg && s8 ? "opt" : "ref";  // as the interpreter
+        body += Fmt("  %s::%s%s(%s, ", ns, avg ? "AveragePool" : "MaxPool", s8 ? "S8" : "F32",
                     pname.c_str()) +
                 Shape(a) + ", " + Ptr(a) + ", " + Shape(o) + ", " + Ptr(o, true) + ");\n";
         break;
@@ -456,6 +457,7 @@ bool GenerateCode(const uint8_t* data, size_t size, const CodegenOptions& opt,
        ns + "\n\n#endif  // MOTE_GENERATED_" + ns + "_H_\n";
   std::string c = banner + "#include \"" + ns + ".h\"\n\n#include <string.h>\n\n" +
                   "#include \"micro/kernels/opt/conv_s8.h\"\n"
+                  "#include \"micro/kernels/opt/pool_s8.h\"\n"
                   "#include \"micro/kernels/ref/conv.h\"\n"
                   "#include \"micro/kernels/ref/elementwise.h\"\n"
                   "#include \"micro/kernels/ref/fully_connected.h\"\n"
