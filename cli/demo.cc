@@ -409,6 +409,10 @@ void AddDemo(CLI::App& app) {
       ->check(CLI::Range(0, 8));
   cmd->add_option("--spec-freq-width", w.spec_freq_width, "wakeword: widest feature mask")
       ->check(CLI::Range(0, 1000));
+  cmd->add_option("--label-smoothing", w.label_smoothing,
+                  "wakeword: training targets softened to (1 - s) on the label + s / 12 on\n"
+                  "every class, as Keras' label_smoothing (0: off)")
+      ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
   cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));

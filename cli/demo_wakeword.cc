@@ -392,6 +392,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   fit.spec_augment.time_width = o.spec_time_width;
   fit.spec_augment.freq_masks = o.spec_freq_masks;
   fit.spec_augment.freq_width = o.spec_freq_width;
+  fit.label_smoothing = static_cast<float>(o.label_smoothing);
   json rounds = json::array();
   auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
     const bool has_val = x_val.shape[0] > 0;
@@ -489,7 +490,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                {"val_stream", val_wav}, {"val_generated", val_made}, {"val_keywords", ev["val_keywords"]}};
   j["front_end"] = {{"feature", "mfcc"}, {"path", "fixed"}, {"frames", frames}, {"features", mdsp::NumFeatures(c)}};
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
-                   {"spec_augment", fit.spec_augment.ToJson()},
+                   {"spec_augment", fit.spec_augment.ToJson()}, {"label_smoothing", fit.label_smoothing},
                    {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
   j["labels"] = labels;
   j["clip_accuracy"] = {{"float", float_report.accuracy}, {"int8", int8_report.accuracy}};

@@ -37,6 +37,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int spec_time_width = 0;
   int spec_freq_masks = 0;
   int spec_freq_width = 0;
+  double label_smoothing = 0;  // softened training targets (FitOptions); 0: off
 };
 
 void DemoWakeword(const WakewordDemoOptions& o);

@@ -80,6 +80,8 @@ void Train(const TrainOptions& o) {
   fit.seed = o.seed;
   if (o.epochs > 0) fit.epochs = o.epochs;
   if (o.lr > 0) fit.optimizer.learning_rate = o.lr;
+  if (fit.label_smoothing > 0.0f && m->loss() == train::Loss::kMeanSquaredError)
+    throw CommandError(o.model + ": \"fit\": label_smoothing needs a cross-entropy loss, not mean_squared_error");
 
   auto x = data::LoadArray(o.data, &err);
   if (!x) throw CommandError(err);

@@ -27,6 +27,7 @@ bool FitOptions::FromJson(const json& j, std::string* err) {
       restore_best_weights = e.value("restore_best_weights", restore_best_weights);
     }
     if (j.contains("spec_augment") && !spec_augment.FromJson(j["spec_augment"], err)) return false;
+    label_smoothing = j.value("label_smoothing", label_smoothing);
     if (j.contains("lr_schedule")) {
       const json& s = j["lr_schedule"];
       schedule.type = s.value("type", schedule.type);
@@ -41,6 +42,10 @@ bool FitOptions::FromJson(const json& j, std::string* err) {
   }
   if (epochs < 1 || batch_size < 1 || !(validation_split >= 0.0f && validation_split < 1.0f)) {
     *err = "\"fit\": epochs and batch_size must be >= 1, validation_split in [0, 1)";
+    return false;
+  }
+  if (!(label_smoothing >= 0.0f && label_smoothing < 1.0f)) {
+    *err = "\"fit\": label_smoothing must be in [0, 1) (got " + std::to_string(label_smoothing) + ")";
     return false;
   }
   const std::string& t = schedule.type;
@@ -58,6 +63,7 @@ json FitOptions::ToJson() const {
                           {"step_epochs", schedule.step_epochs},
                           {"patience", schedule.patience}, {"min_lr", schedule.min_lr}}}};
   if (spec_augment.enabled()) j["spec_augment"] = spec_augment.ToJson();
+  if (label_smoothing > 0.0f) j["label_smoothing"] = label_smoothing;
   if (early_stopping_patience > 0)
     j["early_stopping"] = {{"patience", early_stopping_patience}, {"min_delta", min_delta},
                            {"restore_best_weights", restore_best_weights}};
@@ -137,7 +143,7 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
       const Tensor yb = Gather(yt, order, b, e);
       SpecAugment(o.spec_augment, &augment_rng, &xb);
       if (o.before_batch) o.before_batch(step);
-      loss_sum += ForwardBackward(xb, yb) * (e - b);
+      loss_sum += ForwardBackward(xb, yb, o.label_smoothing) * (e - b);
       correct += Accuracy(loss_, acts_.back(), yb) * (e - b);
       if (o.before_update) o.before_update();
       opt.Step(params, lr);
@@ -150,7 +156,11 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
     log.accuracy = correct / n_train;
     log.lr = lr;
     log.has_val = has_val;
-    if (has_val) Evaluate(xv, yv, &log.val_loss, &log.val_accuracy);
+    if (has_val) {
+      const Tensor pv = Predict(xv);
+      log.val_loss = LossValue(loss_, pv, yv, o.label_smoothing);
+      log.val_accuracy = Accuracy(loss_, pv, yv);
+    }
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     h.epochs.push_back(log);
     if (o.on_epoch) o.on_epoch(log);

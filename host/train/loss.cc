@@ -13,6 +13,17 @@ int TargetClass(Loss l, const Tensor& target, size_t row, int c) {
   const float* t = target.ptr() + row * c;
   return static_cast<int>(std::max_element(t, t + c) - t);
 }
+// Target of output k (of c) in row r, label smoothing applied.
+float SmoothedTarget(Loss l, const Tensor& target, size_t r, size_t k, size_t c, float s) {
+  switch (l) {
+    case Loss::kMeanSquaredError: return target.data[r * c + k];
+    case Loss::kBinaryCrossentropy: return target.data[r * c + k] * (1.0f - s) + 0.5f * s;
+    case Loss::kCategoricalCrossentropy: return target.data[r * c + k] * (1.0f - s) + s / c;
+    case Loss::kSparseCategoricalCrossentropy:
+      return (k == static_cast<size_t>(target.data[r]) ? 1.0f - s : 0.0f) + s / c;
+  }
+  return 0.0f;
+}
 }  // namespace
 
 std::optional<Loss> ParseLoss(const std::string& n) {
@@ -33,63 +44,58 @@ const char* LossName(Loss l) {
   return "?";
 }
 
-double LossValue(Loss l, const Tensor& pred, const Tensor& target) {
+double LossValue(Loss l, const Tensor& pred, const Tensor& target, float smoothing) {
   const size_t rows = pred.shape[0];
   const size_t c = pred.per_item();
   double total = 0.0;
   for (size_t r = 0; r < rows; ++r) {
     const float* p = pred.ptr() + r * c;
     double row = 0.0;
-    switch (l) {
-      case Loss::kBinaryCrossentropy:
-        for (size_t k = 0; k < c; ++k) {
-          const float t = target.data[r * c + k], q = Clip(p[k]);
+    for (size_t k = 0; k < c; ++k) {
+      const float t = SmoothedTarget(l, target, r, k, c, smoothing);
+      switch (l) {
+        case Loss::kBinaryCrossentropy: {
+          const float q = Clip(p[k]);
           row -= t * std::log(q) + (1.0f - t) * std::log(1.0f - q);
+          break;
         }
-        row /= c;
-        break;
-      case Loss::kMeanSquaredError:
-        for (size_t k = 0; k < c; ++k) {
-          const double d = p[k] - target.data[r * c + k];
+        case Loss::kMeanSquaredError: {
+          const double d = p[k] - t;
           row += d * d;
+          break;
         }
-        row /= c;
-        break;
-      case Loss::kCategoricalCrossentropy:
-        for (size_t k = 0; k < c; ++k) row -= target.data[r * c + k] * std::log(Clip(p[k]));
-        break;
-      case Loss::kSparseCategoricalCrossentropy:
-        row = -std::log(Clip(p[static_cast<size_t>(target.data[r])]));
-        break;
+        case Loss::kCategoricalCrossentropy:
+        case Loss::kSparseCategoricalCrossentropy:
+          if (t != 0.0f) row -= t * std::log(Clip(p[k]));
+          break;
+      }
     }
+    if (l == Loss::kBinaryCrossentropy || l == Loss::kMeanSquaredError) row /= c;
     total += row;
   }
   return total / rows;
 }
 
-void LossGradient(Loss l, const Tensor& pred, const Tensor& target, Tensor* grad) {
+void LossGradient(Loss l, const Tensor& pred, const Tensor& target, Tensor* grad, float smoothing) {
   const size_t rows = pred.shape[0];
   const size_t c = pred.per_item();
   grad->Reset(pred.shape);
   for (size_t r = 0; r < rows; ++r)
     for (size_t k = 0; k < c; ++k) {
       const float p = pred.data[r * c + k];
+      const float t = SmoothedTarget(l, target, r, k, c, smoothing);
+      const bool inside = p == Clip(p);  // the clipped cross-entropies have no gradient outside
       float g = 0.0f;
       switch (l) {
-        case Loss::kBinaryCrossentropy: {
-          const float t = target.data[r * c + k];
-          const float q = Clip(p);
-          g = (p == q) ? (-t / q + (1.0f - t) / (1.0f - q)) / c : 0.0f;
+        case Loss::kBinaryCrossentropy:
+          g = inside ? (-t / p + (1.0f - t) / (1.0f - p)) / c : 0.0f;
           break;
-        }
         case Loss::kMeanSquaredError:
-          g = 2.0f * (p - target.data[r * c + k]) / c;
+          g = 2.0f * (p - t) / c;
           break;
         case Loss::kCategoricalCrossentropy:
-          g = (p == Clip(p)) ? -target.data[r * c + k] / p : 0.0f;
-          break;
         case Loss::kSparseCategoricalCrossentropy:
-          g = (k == static_cast<size_t>(target.data[r]) && p == Clip(p)) ? -1.0f / p : 0.0f;
+          g = inside && t != 0.0f ? -t / p : 0.0f;
           break;
       }
       grad->data[r * c + k] = g / rows;
@@ -102,18 +108,15 @@ bool HasFusedLogitGradient(Loss l, const std::string& last) {
           last == "Softmax");
 }
 
-void FusedLogitGradient(Loss l, const Tensor& pred, const Tensor& target, Tensor* grad) {
+void FusedLogitGradient(Loss l, const Tensor& pred, const Tensor& target, Tensor* grad,
+                        float smoothing) {
   const size_t rows = pred.shape[0];
   const size_t c = pred.per_item();
   grad->Reset(pred.shape);
   const float scale = l == Loss::kBinaryCrossentropy ? 1.0f / (rows * c) : 1.0f / rows;
   for (size_t r = 0; r < rows; ++r)
-    for (size_t k = 0; k < c; ++k) {
-      const float t = l == Loss::kSparseCategoricalCrossentropy
-                          ? (k == static_cast<size_t>(target.data[r]) ? 1.0f : 0.0f)
-                          : target.data[r * c + k];
-      grad->data[r * c + k] = (pred.data[r * c + k] - t) * scale;
-    }
+    for (size_t k = 0; k < c; ++k)
+      grad->data[r * c + k] = (pred.data[r * c + k] - SmoothedTarget(l, target, r, k, c, smoothing)) * scale;
 }
 
 std::vector<int> PredictedClasses(const Tensor& pred) {

@@ -134,19 +134,19 @@ void Sequential::Evaluate(const Tensor& x, const Tensor& y, double* loss, double
   if (accuracy) *accuracy = Accuracy(loss_, p, y);
 }
 
-double Sequential::ForwardBackward(const Tensor& x, const Tensor& y) {
+double Sequential::ForwardBackward(const Tensor& x, const Tensor& y, float smoothing) {
   acts_.resize(layers_.size() + 1);
   acts_[0] = x;
   for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->Forward(acts_[i], &acts_[i + 1], true);
   const Tensor& pred = acts_.back();
-  const double loss = LossValue(loss_, pred, y);
+  const double loss = LossValue(loss_, pred, y, smoothing);
   Tensor dy, dx;
   size_t top = layers_.size();
   if (HasFusedLogitGradient(loss_, layers_.back()->type())) {
-    FusedLogitGradient(loss_, pred, y, &dy);
+    FusedLogitGradient(loss_, pred, y, &dy, smoothing);
     --top;
   } else {
-    LossGradient(loss_, pred, y, &dy);
+    LossGradient(loss_, pred, y, &dy, smoothing);
   }
   for (size_t i = top; i-- > 0;) {
     layers_[i]->Backward(acts_[i], acts_[i + 1], dy, i > 0 ? &dx : nullptr);

@@ -66,6 +66,10 @@ struct FitOptions {
   uint64_t seed = 1;  // shuffling (and the masks of spec_augment)
   // Input masking of every training batch (host/train/spec_augment.h); off by default.
   SpecAugmentOptions spec_augment;
+  // Softened targets of the cross-entropy losses (host/train/loss.h), in the
+  // training and validation loss; [0, 1), 0: off. mse ignores it (mote train
+  // refuses the pair).
+  float label_smoothing = 0.0f;
   std::function<void(const EpochLog&)> on_epoch;  // progress
   // Per-batch hooks (pruning, host/compress/prune.h). `step` counts optimizer
   // steps from 0 across epochs. before_batch runs before the forward pass,
@@ -76,6 +80,7 @@ struct FitOptions {
   // Reads {"epochs", "batch_size", "validation_split", "shuffle", "seed",
   // "early_stopping": {"patience", "min_delta", "restore_best_weights"},
   // "spec_augment": {"time_masks", "time_width", "freq_masks", "freq_width"},
+  // "label_smoothing",
   // "lr_schedule": {"type", "factor", "step_epochs", "patience", "min_lr"}}.
   bool FromJson(const nlohmann::json& j, std::string* err);
   nlohmann::json ToJson() const;
@@ -106,7 +111,7 @@ class Sequential {
   History Fit(const Tensor& x, const Tensor& y, const FitOptions& o);
   // Forward + backward over one batch in training mode; sets every grad,
   // returns the loss. Exposed for tests.
-  double ForwardBackward(const Tensor& x, const Tensor& y);
+  double ForwardBackward(const Tensor& x, const Tensor& y, float label_smoothing = 0.0f);
 
   bool Save(const std::string& path, std::string* err) const;
   static std::unique_ptr<Sequential> Load(const std::string& path, std::string* err);

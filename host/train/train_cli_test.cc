@@ -104,6 +104,16 @@ TEST(TrainCli, BadInputGivesOneClearError) {
   ExpectOneLineError("train --model " + model + " --data " + d + "32.npy --labels " + d +
                          "_labels.npy -o " + d + ".bin",
                      "does not fit the model input [N,64,1]");
+  WriteText(d + "_mse.json", R"({"input_shape": [64, 1], "loss": "mse",
+    "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 1}], "fit": {"label_smoothing": 0.1}})");
+  ExpectOneLineError("train --model " + d + "_mse.json --data " + d + ".npy --labels " + d +
+                         "_labels.npy -o " + d + ".bin",
+                     "label_smoothing needs a cross-entropy loss");
+  WriteText(d + "_ls.json", R"({"input_shape": [64, 1], "loss": "bce",
+    "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 1}], "fit": {"label_smoothing": 1.5}})");
+  ExpectOneLineError("train --model " + d + "_ls.json --data " + d + ".npy --labels " + d +
+                         "_labels.npy -o " + d + ".bin",
+                     "label_smoothing must be in [0, 1) (got 1.5");
 }
 
 std::string FileBytes(const std::string& path) {

@@ -9,8 +9,10 @@ Where train_keras_layers.py checks one layer's forward and backward pass,
 this checks everything a fit adds on top: the loss and its reduction over a
 batch (mean, with a short last batch), the fused sigmoid/softmax + cross-entropy
 gradient, MaxPooling, GlobalAveragePooling, Flatten, BatchNormalization's
-moving statistics (momentum 0.99) and inference mode, and Adam (bias
-correction, epsilon 1e-7). Keras's initial weights are written as a mote
+moving statistics (momentum 0.99) and inference mode, Adam (bias
+correction, epsilon 1e-7) and label smoothing ("fit": {"label_smoothing"}
+against Keras's CategoricalCrossentropy / BinaryCrossentropy with
+label_smoothing). Keras's initial weights are written as a mote
 weights file ("MOTEW001", host/train/model.h) and given to `mote train --init`.
 
 Each case passes when every final weight satisfies
@@ -29,15 +31,18 @@ import tempfile
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
-# name, mote layers, input shape, loss, rows, epochs, batch, lr
+ANOMALY = [{"type": "Conv1D", "filters": 8, "kernel_size": 3, "activation": "relu"},
+           {"type": "MaxPooling1D", "pool_size": 2},
+           {"type": "Conv1D", "filters": 8, "kernel_size": 3, "activation": "relu"},
+           {"type": "GlobalAveragePooling1D"},
+           {"type": "Dense", "units": 1, "activation": "sigmoid"}]
+MLP_BN = [{"type": "Dense", "units": 12, "activation": "relu"},
+          {"type": "BatchNormalization"},
+          {"type": "Dense", "units": 3, "activation": "softmax"}]
+
+# name, mote layers, input shape, loss, rows, epochs, batch, lr[, label smoothing]
 CASES = [
-    ("anomaly_conv1d",
-     [{"type": "Conv1D", "filters": 8, "kernel_size": 3, "activation": "relu"},
-      {"type": "MaxPooling1D", "pool_size": 2},
-      {"type": "Conv1D", "filters": 8, "kernel_size": 3, "activation": "relu"},
-      {"type": "GlobalAveragePooling1D"},
-      {"type": "Dense", "units": 1, "activation": "sigmoid"}],
-     (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3),
+    ("anomaly_conv1d", ANOMALY, (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3),
     ("digits_cnn_bn",
      [{"type": "Conv2D", "filters": 16, "kernel_size": 3, "padding": "same", "use_bias": False},
       {"type": "BatchNormalization"},
@@ -47,11 +52,9 @@ CASES = [
       {"type": "Flatten"},
       {"type": "Dense", "units": 10, "activation": "softmax"}],
      (8, 8, 1), "sparse_categorical_crossentropy", 90, 3, 16, 3e-3),
-    ("mlp_bn_small_batch",
-     [{"type": "Dense", "units": 12, "activation": "relu"},
-      {"type": "BatchNormalization"},
-      {"type": "Dense", "units": 3, "activation": "softmax"}],
-     (6,), "sparse_categorical_crossentropy", 60, 4, 8, 1e-2),
+    ("mlp_bn_small_batch", MLP_BN, (6,), "sparse_categorical_crossentropy", 60, 4, 8, 1e-2),
+    ("mlp_cce_label_smoothing", MLP_BN, (6,), "categorical_crossentropy", 60, 4, 8, 1e-2, 0.2),
+    ("anomaly_bce_label_smoothing", ANOMALY, (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3, 0.1),
 ]
 
 
@@ -89,6 +92,8 @@ def data(name, in_shape, loss, rows, rng):
     flat = x.reshape(rows, -1)
     classes = 10 if name.startswith("digits") else 3
     y = (np.abs(flat[:, :classes]).argmax(axis=1)).astype(np.int32)
+    if loss == "categorical_crossentropy":
+        return x, np.eye(classes, dtype=np.float32)[y]
     return x, y
 
 
@@ -101,7 +106,8 @@ def main():
     failures = 0
     tmp_obj = None if a.keep else tempfile.TemporaryDirectory()
     root = a.keep or tmp_obj.name
-    for ci, (name, layers, in_shape, loss, rows, epochs, batch, lr) in enumerate(CASES):
+    for ci, (name, layers, in_shape, loss, rows, epochs, batch, lr, *extra) in enumerate(CASES):
+        smoothing = extra[0] if extra else 0.0
         d = os.path.join(root, name)
         os.makedirs(d, exist_ok=True)
         rng = np.random.default_rng(10 + ci)
@@ -111,12 +117,19 @@ def main():
         spec = {"name": name, "input_shape": list(in_shape), "layers": layers, "loss": loss,
                 "optimizer": {"type": "adam", "learning_rate": lr},
                 "fit": {"epochs": epochs, "batch_size": batch, "shuffle": False}}
+        if smoothing:
+            spec["fit"]["label_smoothing"] = smoothing
         json.dump(spec, open(os.path.join(d, "model.json"), "w"))
         write_motew(os.path.join(d, "init.bin"), spec, m.get_weights())
         init_w = np.concatenate([w.reshape(-1) for w in m.get_weights()])
         np.save(os.path.join(d, "x.npy"), x)
         np.save(os.path.join(d, "y.npy"), y)
-        m.compile(optimizer=tf.keras.optimizers.Adam(lr), loss=loss)
+        k_loss_fn = loss
+        if smoothing:
+            k_loss_fn = {"categorical_crossentropy": tf.keras.losses.CategoricalCrossentropy,
+                         "binary_crossentropy": tf.keras.losses.BinaryCrossentropy}[loss](
+                             label_smoothing=smoothing)
+        m.compile(optimizer=tf.keras.optimizers.Adam(lr), loss=k_loss_fn)
         h = m.fit(x, y, epochs=epochs, batch_size=batch, shuffle=False, verbose=0)
         k_loss = np.array(h.history["loss"])
         k_w = np.concatenate([w.reshape(-1) for w in m.get_weights()])
