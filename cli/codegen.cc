@@ -12,7 +12,9 @@ void AddCodegen(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "codegen",
       "Generate C++ for a model: NAME.h + NAME.cc with static const weights, one static\n"
-      "arena and a straight-line Invoke() over the reference kernels (no interpreter).\n"
+      "arena and a straight-line Invoke() (no interpreter) calling the kernels the\n"
+      "interpreter would: the optimized int8 conv, depthwise, fully-connected and\n"
+      "average-pool kernels where they apply, the reference kernels elsewhere.\n"
       "Example: mote codegen kws.tflite -o gen --name kws");
   auto model = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
