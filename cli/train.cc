@@ -138,6 +138,7 @@ void Train(const TrainOptions& o) {
     qo.batch_size = fit.batch_size;
     qo.validation_split = fit.validation_split;
     qo.optimizer = fit.optimizer;
+    qo.label_smoothing = fit.label_smoothing;
     qo.seed = o.seed;
     qo.ema_decay = o.qat_mode.ema_decay;
     const int offset = o.qat_after;

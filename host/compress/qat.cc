@@ -344,21 +344,21 @@ void QatTrainer::ForwardAll(const Tensor& x, bool training, float decay) {
   q_.back() = std::move(cur);
 }
 
-double QatTrainer::ForwardBackward(const Tensor& x, const Tensor& y, float decay) {
+double QatTrainer::ForwardBackward(const Tensor& x, const Tensor& y, float decay, float smoothing) {
   auto& layers = m_.layers();
   for (size_t si = 0; si < steps_.size(); ++si)
     if (steps_[si].weights) FoldWeights(si);
   ForwardAll(x, true, decay);
   const Tensor& pred = q_.back();
-  const double loss = LossValue(m_.loss(), pred, y);
+  const double loss = LossValue(m_.loss(), pred, y, smoothing);
   Tensor dy, dx;
   size_t top = steps_.size();
   const bool fused = HasFusedLogitGradient(m_.loss(), layers[steps_.back().layer]->type());
   if (fused) {
-    FusedLogitGradient(m_.loss(), pred, y, &dy);
+    FusedLogitGradient(m_.loss(), pred, y, &dy, smoothing);
     --top;
   } else {
-    LossGradient(m_.loss(), pred, y, &dy);
+    LossGradient(m_.loss(), pred, y, &dy, smoothing);
   }
   for (size_t si = top; si-- > 0;) {
     Step& s = steps_[si];
@@ -417,7 +417,7 @@ train::History QatTrainer::Fit(const Tensor& x, const Tensor& y, const QatOption
     for (size_t b = 0; b < n_train; b += o.batch_size) {
       const size_t e = std::min(n_train, b + static_cast<size_t>(o.batch_size));
       const Tensor xb = Gather(x, order, b, e), yb = Gather(y, order, b, e);
-      loss_sum += ForwardBackward(xb, yb, ema_decay) * (e - b);
+      loss_sum += ForwardBackward(xb, yb, ema_decay, o.label_smoothing) * (e - b);
       correct += train::Accuracy(m_.loss(), q_.back(), yb) * (e - b);
       opt.Step(params, o.optimizer.learning_rate);
     }
@@ -430,7 +430,7 @@ train::History QatTrainer::Fit(const Tensor& x, const Tensor& y, const QatOption
     if (has_val) {
       const Tensor xv = Slice(x, n_train, n), yv = Slice(y, n_train, n);
       const Tensor p = Predict(xv);
-      log.val_loss = LossValue(m_.loss(), p, yv);
+      log.val_loss = LossValue(m_.loss(), p, yv, o.label_smoothing);
       log.val_accuracy = train::Accuracy(m_.loss(), p, yv);
     }
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

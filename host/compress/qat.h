@@ -93,6 +93,7 @@ struct QatOptions {
   // mode's default, DefaultEmaDecay (0.99 kCalibrated, 0.999 kTfmot as TFMOT).
   float ema_decay = -1.0f;
   uint64_t seed = 1;              // shuffling
+  float label_smoothing = 0.0f;   // as train::FitOptions (host/train/loss.h)
   std::function<void(const train::EpochLog&)> on_epoch;
 };
 
@@ -114,7 +115,8 @@ class QatTrainer {
   train::Tensor Predict(const train::Tensor& x, int batch_size = 256);
   // One training step's forward + backward (sets every grad, updates the
   // ranges), returning the loss. Exposed for tests.
-  double ForwardBackward(const train::Tensor& x, const train::Tensor& y, float ema_decay);
+  double ForwardBackward(const train::Tensor& x, const train::Tensor& y, float ema_decay,
+                         float label_smoothing = 0.0f);
   // The learned activation ranges in QuantizeWithRanges' indexing.
   std::vector<ActivationRange> Ranges() const;
   // int8 model with the learned ranges and the trained (folded) weights.

@@ -120,6 +120,14 @@ TEST(Qat, LossReadsTheUnroundedLastProbability) {
   EXPECT_GT(db, -3.7e-4f);
   const Tensor p = qat->Predict(x);
   EXPECT_FLOAT_EQ(p.data[0], 255.0f / 256);  // int8 127 at scale 1/256, zero point -128
+  // Label smoothing 0.2: the target becomes 0.9, so the loss is about
+  // -0.1 log(1 - p) (1 - p in [3.2e-4, 3.5e-4]) and dL/db = p - 0.9.
+  const double smoothed = qat->ForwardBackward(x, y, 1.0f, 0.2f);
+  EXPECT_GT(smoothed, 0.795);
+  EXPECT_LT(smoothed, 0.806);
+  const float db_smoothed = m->layers()[0]->params()[1].grad[0];
+  EXPECT_GT(db_smoothed, 0.09964f);
+  EXPECT_LT(db_smoothed, 0.09969f);
 }
 
 // Dense + BatchNormalization: the fold w' = w g / sqrt(v + eps),
