@@ -156,11 +156,7 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
     log.accuracy = correct / n_train;
     log.lr = lr;
     log.has_val = has_val;
-    if (has_val) {
-      const Tensor pv = Predict(xv);
-      log.val_loss = LossValue(loss_, pv, yv, o.label_smoothing);
-      log.val_accuracy = Accuracy(loss_, pv, yv);
-    }
+    if (has_val) Evaluate(xv, yv, &log.val_loss, &log.val_accuracy, o.label_smoothing);
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     h.epochs.push_back(log);
     if (o.on_epoch) o.on_epoch(log);

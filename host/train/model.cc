@@ -128,9 +128,10 @@ Tensor Sequential::Predict(const Tensor& x, int batch_size) {
   return result;
 }
 
-void Sequential::Evaluate(const Tensor& x, const Tensor& y, double* loss, double* accuracy) {
+void Sequential::Evaluate(const Tensor& x, const Tensor& y, double* loss, double* accuracy,
+                          float smoothing) {
   const Tensor p = Predict(x);
-  if (loss) *loss = LossValue(loss_, p, y);
+  if (loss) *loss = LossValue(loss_, p, y, smoothing);
   if (accuracy) *accuracy = Accuracy(loss_, p, y);
 }
 

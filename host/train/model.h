@@ -106,7 +106,8 @@ class Sequential {
   // Forward in inference mode, in batches. x: [N] + input shape.
   Tensor Predict(const Tensor& x, int batch_size = 256);
   // Mean loss and accuracy.
-  void Evaluate(const Tensor& x, const Tensor& y, double* loss, double* accuracy);
+  void Evaluate(const Tensor& x, const Tensor& y, double* loss, double* accuracy,
+                float label_smoothing = 0.0f);
   // REQUIRES: Compile() succeeded. x: [N] + input shape, y: targets per the loss.
   History Fit(const Tensor& x, const Tensor& y, const FitOptions& o);
   // Forward + backward over one batch in training mode; sets every grad,
