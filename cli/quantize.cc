@@ -1,5 +1,6 @@
 // mote quantize model.f32.bin --data D.npy [--samples 100] [--activations int16]
-//     [--qat --labels L.npy --epochs N] [--report r.json [--html r.html]] -o model_int8.tflite
+//     [--qat --labels L.npy --epochs N [--label-smoothing s]]
+//     [--report r.json [--html r.html]] -o model_int8.tflite
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,7 @@ struct QuantizeOptions {
   bool json = false;
   int epochs = 3, batch_size = 32;
   float lr = 1e-4f;
+  float label_smoothing = 0.0f;
   QatModeOptions qat_mode;
   uint64_t seed = 1;
 };
@@ -45,6 +47,9 @@ std::optional<compress::QuantizedModel> FineTune(const QuantizeOptions& o, train
   if (m.loss() != train::Loss::kSparseCategoricalCrossentropy && y->shape.size() == 1)
     y->shape = {y->shape[0], 1};
   if (!train::CheckData(m, x, *y, &err)) throw CommandError(o.data + " / " + o.labels + ": " + err);
+  if (o.label_smoothing > 0.0f && m.loss() == train::Loss::kMeanSquaredError)
+    throw CommandError("--label-smoothing needs a cross-entropy loss; " + o.weights +
+                       " trains with mean_squared_error");
   auto qat = compress::QatTrainer::Create(m, rep, &err, o.qat_mode.BatchNorm(), o.qat_mode.Ranges());
   if (!qat) throw CommandError(o.weights + ": " + err);
   compress::QatOptions qo;
@@ -53,6 +58,7 @@ std::optional<compress::QuantizedModel> FineTune(const QuantizeOptions& o, train
   qo.epochs = o.epochs;
   qo.batch_size = o.batch_size;
   qo.optimizer.learning_rate = o.lr;
+  qo.label_smoothing = o.label_smoothing;
   qo.on_epoch = [&](const train::EpochLog& e) {
     std::fprintf(stderr, "qat epoch %d/%d: loss %.4f acc %.4f\n", e.epoch, o.epochs, e.loss, e.accuracy);
   };
@@ -77,6 +83,7 @@ void Quantize(const QuantizeOptions& o) {
   if (o.qat && s16) throw CommandError("--qat trains for int8 activations; drop --activations int16");
   if (!o.html.empty() && o.report.empty()) throw CommandError("--html needs --report (the JSON report)");
   CheckQatMode(o.qat_mode, o.qat);
+  if (o.label_smoothing > 0.0f && !o.qat) throw CommandError("--label-smoothing needs --qat");
   // Test set: float accuracy before any fine-tuning, int8 accuracy after the export.
   std::optional<train::Tensor> tx, ty;
   double float_acc = -1, int8_acc = -1;
@@ -184,6 +191,10 @@ void AddQuantize(CLI::App& app) {
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--lr", o->lr, "with --qat: Adam learning rate (default 1e-4)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--label-smoothing", o->label_smoothing,
+                  "with --qat: targets softened to (1 - s) on the label + s / C on each of\n"
+                  "C classes, as Keras' label_smoothing (default 0: off; cross-entropy only)")
+      ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--save-weights", o->save_weights, "with --qat: write the fine-tuned float weights");
   AddQatModeOptions(cmd, &o->qat_mode);
   cmd->add_option("--seed", o->seed, "with --qat: shuffling seed (default 1)");

@@ -56,7 +56,8 @@ std::string ReadAll(const std::string& path) {
 }
 
 // --seed drives the QAT shuffling (default 1); --qat-ranges tfmot and
-// --qat-ema-decay change the learned ranges and so the exported bytes.
+// --qat-ema-decay change the learned ranges, --label-smoothing the targets,
+// and so the exported bytes.
 TEST(QatCli, SeedAndRangeOptionsReachTheTrainer) {
   const std::string d = Tmp("s");
   ASSERT_EQ(Cli("data synth-anomaly --n 200 --length 64 --seed 4 -o " + d + ".npy").code, 0);
@@ -64,9 +65,10 @@ TEST(QatCli, SeedAndRangeOptionsReachTheTrainer) {
   ASSERT_EQ(Cli("train --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json" + xy +
                 " --epochs 2 -o " + d + ".bin").code, 0);
   const std::string q = "quantize " + d + ".bin" + xy + " --qat --epochs 1";
-  const std::string variants[] = {"", " --seed 1", " --seed 2", " --qat-ranges tfmot", " --qat-ema-decay 0.5"};
-  std::string bytes[5];
-  for (int i = 0; i < 5; ++i) {
+  const std::string variants[] = {"", " --seed 1", " --seed 2", " --qat-ranges tfmot", " --qat-ema-decay 0.5",
+                                  " --label-smoothing 0.2"};
+  std::string bytes[6];
+  for (int i = 0; i < 6; ++i) {
     const std::string out = d + "_" + std::to_string(i) + ".tflite";
     const Result r = Cli(q + variants[i] + " -o " + out);
     ASSERT_EQ(r.code, 0) << variants[i] << "\n" << r.out;
@@ -77,6 +79,7 @@ TEST(QatCli, SeedAndRangeOptionsReachTheTrainer) {
   EXPECT_NE(bytes[0], bytes[2]) << "--seed 2 shuffles differently";
   EXPECT_NE(bytes[0], bytes[3]) << "TFMOT's range start";
   EXPECT_NE(bytes[0], bytes[4]) << "another decay";
+  EXPECT_NE(bytes[0], bytes[5]) << "smoothed targets";
 }
 
 TEST(QatCli, FlagMistakesGiveOneLineErrors) {
@@ -85,6 +88,11 @@ TEST(QatCli, FlagMistakesGiveOneLineErrors) {
   const std::string model = " --model " MOTE_SOURCE_DIR "/examples/anomaly/model.json";
   const std::string xy = " --data " + d + ".npy --labels " + d + "_labels.npy";
   ASSERT_EQ(Cli("train" + model + xy + " --epochs 1 -o " + d + ".bin").code, 0);
+  {
+    std::ofstream mse(d + "_mse.json");
+    mse << R"({"input_shape": [64, 1], "loss": "mse", "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 1}]})";
+  }
+  ASSERT_EQ(Cli("train --model " + d + "_mse.json" + xy + " --epochs 1 -o " + d + "_mse.bin").code, 0);
   const struct {
     std::string args, needle;
   } cases[] = {
@@ -99,6 +107,9 @@ TEST(QatCli, FlagMistakesGiveOneLineErrors) {
       {"quantize " + d + ".bin --data " + d + ".npy --qat-ema-decay 0.9 -o " + d + ".tflite",
        "--qat-ema-decay needs --qat"},
       {"train" + model + xy + " --epochs 2 --qat-ranges tfmot -o " + d + ".bin", "--qat-ranges tfmot needs --qat"},
+      {"quantize " + d + ".bin" + xy + " --label-smoothing 0.1 -o " + d + ".tflite", "--label-smoothing needs --qat"},
+      {"quantize " + d + "_mse.bin" + xy + " --qat --label-smoothing 0.1 -o " + d + ".tflite",
+       "--label-smoothing needs a cross-entropy loss"},
   };
   for (const auto& c : cases) {
     const Result r = Cli(c.args);
