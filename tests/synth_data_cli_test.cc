@@ -26,10 +26,14 @@ bool HaveTools() {
 
 const std::string kMote = MOTE_CLI;
 
-TEST(SynthDataCli, ListVoicesJsonHasDisjointSplits) {
+nlohmann::json ListVoices(const std::string& flags) {
   std::string out;
-  ASSERT_EQ(RunCommand(kMote + " data synth-kws --list-voices --json 2>/dev/null", &out), 0) << out;
-  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(RunCommand(kMote + " data synth-kws --list-voices --json" + flags + " 2>/dev/null", &out), 0) << out;
+  return nlohmann::json::parse(out, nullptr, false);
+}
+
+TEST(SynthDataCli, ListVoicesJsonHasDisjointSplits) {
+  const auto j = ListVoices("");
   std::set<std::string> seen;
   size_t total = 0;
   for (const char* split : {"train", "val", "test"}) {
@@ -41,6 +45,20 @@ TEST(SynthDataCli, ListVoicesJsonHasDisjointSplits) {
   }
   EXPECT_EQ(total, 192u);
   EXPECT_GT(j["test"].size(), 0u);
+}
+
+// --more-voices adds train speakers only: val and test stay as they were, and
+// every default train speaker is still a train speaker.
+TEST(SynthDataCli, MoreVoicesAddTrainSpeakersOnly) {
+  const auto base = ListVoices(""), more = ListVoices(" --more-voices");
+  ASSERT_TRUE(more.contains("train"));
+  EXPECT_EQ(more["val"], base["val"]);
+  EXPECT_EQ(more["test"], base["test"]);
+  EXPECT_EQ(more["train"].size(), 617u);
+  std::set<std::string> train;
+  for (const auto& id : more["train"]) EXPECT_TRUE(train.insert(id.get<std::string>()).second) << id;
+  for (const auto& id : base["train"]) EXPECT_EQ(train.count(id.get<std::string>()), 1u) << id;
+  EXPECT_EQ(train.count("en-us+Alicia"), 1u);
 }
 
 TEST(SynthDataCli, TinyRunReportsClips) {
@@ -70,6 +88,9 @@ TEST(SynthDataCli, BadOptionsGetOneLineErrors) {
   out.clear();
   EXPECT_EQ(RunCommand(kMote + " data synth-stream -o /tmp/never.wav --split dev", &out), 1);
   EXPECT_NE(out.find("--split 'dev': expected train, val or test"), std::string::npos) << out;
+  out.clear();
+  EXPECT_EQ(RunCommand(kMote + " data synth-stream -o /tmp/never.wav --more-voices", &out), 1);
+  EXPECT_NE(out.find("--more-voices adds train speakers only"), std::string::npos) << out;
   if (HaveTools()) {
     out.clear();
     EXPECT_EQ(RunCommand(kMote + " data synth-kws -o /tmp/never --voices nowhere-land", &out), 1);

@@ -25,6 +25,19 @@ const char* const kVariants[] = {"m1",    "m2",      "m3",       "m4",    "m5", 
                                  "m7",    "m8",      "f1",       "f2",    "f3",     "f4",
                                  "f5",    "croak",   "whisper",  "whisperf", "klatt", "klatt2",
                                  "klatt3", "grandma", "grandpa", "steph", "travis", "victor"};
+// AllSpeakers(true) adds these espeak-ng variants as train-only speakers: more
+// distinct timbres to learn from, while the val and test speakers stay those
+// of the two lists above. The robotic and effect variants (robosoft*,
+// UniRobot, Demonic, Tweaky, fast) are left out.
+const char* const kMoreTrainVariants[] = {
+    "Alex",   "Alicia", "Andrea",   "Andy",    "Annie",      "AnxiousAndy", "Denis",  "Diogo",
+    "Gene",   "Gene2",  "Henrique", "Hugo",    "Jacky",      "Lee",         "Marco",  "Mario",
+    "Michael", "Mike",  "Nguyen",   "RicishayMax", "Storm",  "adam",        "anika",  "announcer",
+    "antonio", "aunty", "belinda",  "benjamin", "boris",     "caleb",       "david",  "ed",
+    "edward", "edward2", "gustave", "iven",    "iven2",      "iven3",       "iven4",  "john",
+    "kaukovalta", "klatt4", "linda", "max",    "michel",     "miguel",      "norbert", "pablo",
+    "paul",   "pedro",  "quincy",   "rob",     "robert",     "sandro",      "shelby", "steph2",
+    "steph3", "zac"};
 
 bool Fail(std::string* err, const std::string& what) {
   if (err) *err = what;
@@ -112,7 +125,7 @@ const char* NoiseName(NoiseKind k) {
   return "?";
 }
 
-std::vector<Speaker> AllSpeakers() {
+std::vector<Speaker> AllSpeakers(bool more_voices) {
   std::vector<Speaker> out;
   const int na = static_cast<int>(std::size(kAccents)), nv = static_cast<int>(std::size(kVariants));
   for (int a = 0; a < na; ++a)
@@ -121,6 +134,9 @@ std::vector<Speaker> AllSpeakers() {
       out.push_back({kAccents[a], kVariants[v],
                      h == 0 ? Split::kTest : h == 1 ? Split::kVal : Split::kTrain});
     }
+  if (more_voices)
+    for (int a = 0; a < na; ++a)
+      for (const char* v : kMoreTrainVariants) out.push_back({kAccents[a], v, Split::kTrain});
   return out;
 }
 

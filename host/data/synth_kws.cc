@@ -121,7 +121,7 @@ bool SynthKws(const SynthKwsOptions& o, SynthKwsSummary* summary, std::string* e
   if (o.jobs < 1 || o.jobs > 256) return Fail(err, "--jobs " + std::to_string(o.jobs) + ": expected 1 to 256");
   if (!CheckTools(err)) return false;
   std::string e;
-  const std::vector<Speaker> speakers = FilterSpeakers(AllSpeakers(), o.voices, &e);
+  const std::vector<Speaker> speakers = FilterSpeakers(AllSpeakers(o.more_voices), o.voices, &e);
   if (speakers.empty()) return Fail(err, e.empty() ? "--voices selects no speaker" : e);
   int counts[3];
   KwsSplitCounts(o.per_class, counts);
@@ -224,6 +224,7 @@ bool SynthKws(const SynthKwsOptions& o, SynthKwsSummary* summary, std::string* e
   j["seed"] = o.seed;
   j["per_class"] = o.per_class;
   j["voices_filter"] = o.voices;
+  j["more_voices"] = o.more_voices;
   j["sample_rate"] = kSynthRate;
   j["clip_samples"] = kSynthRate;
   j["labels"] = labels;

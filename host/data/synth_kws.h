@@ -37,6 +37,7 @@ struct SynthKwsOptions {
   uint64_t seed = 1;
   int per_class = 400;  // clips per label over all splits (about 80/10/10 %)
   std::string voices;   // comma list of accents or speaker ids; empty = all
+  bool more_voices = false;  // AllSpeakers(true): 464 more train-only speakers
   int jobs = 2;
   bool progress = true;    // progress lines on stderr
   bool overwrite = false;  // replace a previous dataset in out_dir (else out_dir must be empty)

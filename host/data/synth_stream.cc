@@ -122,6 +122,8 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
   if (o.keywords < 1 || o.keywords > 1000000)
     return Fail(err, "--keywords " + std::to_string(o.keywords) + ": expected 1 to 1000000");
   if (o.jobs < 1 || o.jobs > 256) return Fail(err, "--jobs " + std::to_string(o.jobs) + ": expected 1 to 256");
+  if (o.more_voices && o.split != static_cast<int>(Split::kTrain))
+    return Fail(err, "--more-voices adds train speakers only: use it with --split train");
   const int64_t total = static_cast<int64_t>(o.minutes * 60 * kSynthRate);
   const double per_segment = static_cast<double>(total) / kSynthRate / o.keywords;
   if (per_segment < kMinSegment)
@@ -135,7 +137,7 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
   std::string e;
   std::vector<Speaker> speakers;
   const Split want = static_cast<Split>(o.split);
-  for (const auto& s : FilterSpeakers(AllSpeakers(), o.voices, &e))
+  for (const auto& s : FilterSpeakers(AllSpeakers(o.more_voices), o.voices, &e))
     if (s.split == want) speakers.push_back(s);
   if (!e.empty()) return Fail(err, e);
   if (speakers.empty())

@@ -36,6 +36,7 @@ struct SynthStreamOptions {
   uint64_t seed = 1;
   std::string voices;  // comma list of accents or speaker ids (only `split`'s speakers are used)
   int split = 2;       // speakers of this split: 0 train, 1 val, 2 test (the default)
+  bool more_voices = false;  // AllSpeakers(true): more train speakers (split 0 only)
   int jobs = 2;
   bool progress = true;
 };
