@@ -64,6 +64,7 @@ struct DemoOptions {
   // kws only.
   std::string data;
   int per_class = 0;  // 0: the example's default (kws 400, wakeword 9600)
+  bool more_voices = false;
   bool quiet = false;
   // wakeword only (the rest of WakewordDemoOptions keeps its defaults).
   WakewordDemoOptions ww;
@@ -268,6 +269,10 @@ void Demo(DemoOptions o) {
     common.out = !o.out.empty() ? o.out : o.example == "kws" ? "kws_demo" : "wakeword_demo";
     common.data = o.data;
     common.per_class = o.per_class > 0 ? o.per_class : o.example == "kws" ? 400 : 9600;
+    if (o.more_voices && !o.data.empty() && o.example == "kws")
+      throw CommandError("--more-voices chooses the voices of generated data; --data " + o.data +
+                         " is already made (make it with `mote data synth-kws --more-voices`)");
+    common.more_voices = o.more_voices;
     common.seed = o.seed;
     common.epochs = o.epochs;
     common.threads = o.threads;
@@ -382,6 +387,9 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--per-class", o->per_class,
                   "kws, wakeword: clips per label when generating (default: kws 400, wakeword 9600)")
       ->check(CLI::Range(2, 100000));
+  cmd->add_flag("--more-voices", o->more_voices,
+                "kws, wakeword: generate the clips (and the wake-word training talk) with\n"
+                "synth-kws --more-voices: 617 train voices instead of 153, same val / test");
   cmd->add_flag("-q,--quiet", o->quiet, "kws, wakeword: no progress lines on stderr");
   auto& w = o->ww;
   cmd->add_option("--stream", w.stream,

@@ -95,7 +95,8 @@ void DemoKws(const KwsDemoOptions& o) {
   const auto t0 = Clock::now();
   std::filesystem::create_directories(o.out);
   bool generated = false;
-  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.threads, o.quiet, &generated);
+  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.more_voices, o.threads,
+                                          o.quiet, &generated);
   const auto t1 = Clock::now();
 
   // Front end: the KWS MFCC config; raw features of the training split fit
@@ -169,7 +170,7 @@ void DemoKws(const KwsDemoOptions& o) {
   json j;
   j["example"] = "kws";
   j["seed"] = o.seed;
-  j["data"] = {{"dir", dir}, {"generated", generated}, {"train", tr.clips.size()},
+  j["data"] = {{"dir", dir}, {"generated", generated}, {"more_voices", o.more_voices}, {"train", tr.clips.size()},
                {"val", va.clips.size()}, {"test", te.clips.size()},
                {"test_speakers_unseen_in_training", true}};
   j["front_end"] = {{"feature", "mfcc"}, {"frames", frames}, {"features", nf},

@@ -12,6 +12,7 @@ struct KwsDemoOptions {
   std::string out = "kws_demo";
   std::string data;     // a synth-kws directory; empty: generate OUT/data
   int per_class = 400;  // clips per label when generating
+  bool more_voices = false;  // generated data (and wake-word talk) from the 617 train voices
   uint64_t seed = 1;    // data and weights
   int epochs = 0;       // 0: the recipe's 30
   int threads = 2;

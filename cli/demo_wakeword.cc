@@ -99,9 +99,9 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 }
 
 // A synth-stream recording in `wav`, made unless an earlier run left one with
-// the same seed, length, keywords and split (its .json says so).
+// the same seed, length, keywords, split and speaker list (its .json says so).
 bool EnsureStream(const std::string& wav, uint64_t seed, double minutes, int keywords, int split,
-                  int jobs, bool quiet) {
+                  bool more_voices, int jobs, bool quiet) {
   std::ifstream f(data::StreamSidecarPath(wav, ".json"));
   if (f && std::filesystem::exists(wav)) {
     try {
@@ -109,7 +109,7 @@ bool EnsureStream(const std::string& wav, uint64_t seed, double minutes, int key
       const std::string want = data::SplitName(static_cast<data::Split>(split));
       if (s.value("seed", uint64_t{0}) == seed && s.value("keywords", 0) == keywords &&
           std::abs(s.value("duration_s", 0.0) - minutes * 60) < 0.5 &&
-          s.value("split", std::string("test")) == want)
+          s.value("split", std::string("test")) == want && s.value("more_voices", false) == more_voices)
         return false;
     } catch (const std::exception&) {
       // Unreadable: make it again.
@@ -121,6 +121,7 @@ bool EnsureStream(const std::string& wav, uint64_t seed, double minutes, int key
   so.keywords = keywords;
   so.seed = seed;
   so.split = split;
+  so.more_voices = more_voices;
   so.jobs = jobs;
   so.progress = !quiet;
   data::SynthStreamSummary sum;
@@ -242,7 +243,7 @@ void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool
     *test_wav = o.out + "/stream.wav";
     say("test stream (test speakers) " + *test_wav);
     *test_made = EnsureStream(*test_wav, 1, o.stream_minutes, o.stream_keywords,
-                              static_cast<int>(data::Split::kTest), o.threads, o.quiet);
+                              static_cast<int>(data::Split::kTest), false, o.threads, o.quiet);
   }
   *val_wav = o.val_stream;
   *val_made = false;
@@ -250,7 +251,7 @@ void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool
     *val_wav = o.out + "/val_stream.wav";
     say("val stream (val speakers) " + *val_wav);
     *val_made = EnsureStream(*val_wav, o.seed + 2000, o.val_minutes, o.val_keywords,
-                             static_cast<int>(data::Split::kVal), o.threads, o.quiet);
+                             static_cast<int>(data::Split::kVal), false, o.threads, o.quiet);
   }
   if (std::filesystem::exists(*val_wav) && std::filesystem::exists(*test_wav) &&
       std::filesystem::equivalent(*val_wav, *test_wav))
@@ -314,12 +315,14 @@ void DemoWakeword(const WakewordDemoOptions& o) {
 
   // 1-2. Data: clips, the TRAIN-speaker talk stream, the TEST stream.
   bool generated = false;
-  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.threads, o.quiet, &generated);
+  const std::string dir = PrepareKwsData(o.out, o.data, o.seed, o.per_class, o.more_voices, o.threads,
+                                          o.quiet, &generated);
   const std::string talk_wav = o.out + "/talk.wav";
   const int talk_keywords = o.talk_keywords > 0 ? o.talk_keywords : std::max(1, static_cast<int>(o.talk_minutes * 4));
   say("talk stream (train speakers) " + talk_wav);
   const bool talk_made = EnsureStream(talk_wav, o.seed + 1000, o.talk_minutes, talk_keywords,
-                                      static_cast<int>(data::Split::kTrain), o.threads, o.quiet);
+                                      static_cast<int>(data::Split::kTrain), o.more_voices, o.threads,
+                                      o.quiet);
   std::string test_wav, val_wav;
   bool test_made = false, val_made = false;
   EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
@@ -482,7 +485,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   json j;
   j["example"] = "wakeword";
   j["seed"] = o.seed;
-  j["data"] = {{"dir", dir}, {"generated", generated}, {"train_clips", tr.labels.size()},
+  j["data"] = {{"dir", dir}, {"generated", generated}, {"more_voices", o.more_voices},
+               {"train_clips", tr.labels.size()},
                {"shifted_copies", o.shifts}, {"val_clips", va.labels.size()}, {"test_clips", te.labels.size()},
                {"talk_stream", talk_wav}, {"talk_generated", talk_made}, {"talk_minutes", o.talk_minutes},
                {"talk_keywords", talk_keywords}, {"talk_negatives", n_neg}, {"talk_keyword_windows", talk_positives},

@@ -22,7 +22,8 @@ using nlohmann::json;
 namespace mdsp = micro::dsp;
 
 std::string PrepareKwsData(const std::string& out, const std::string& data, uint64_t seed,
-                           int per_class, int threads, bool quiet, bool* generated) {
+                           int per_class, bool more_voices, int threads, bool quiet,
+                           bool* generated) {
   *generated = false;
   if (!data.empty()) return data;
   const std::string dir = out + "/data";
@@ -30,7 +31,9 @@ std::string PrepareKwsData(const std::string& out, const std::string& data, uint
   if (f) {
     try {
       const json s = json::parse(f);
-      if (s.value("seed", uint64_t{0}) == seed && s.value("per_class", 0) == per_class) return dir;
+      if (s.value("seed", uint64_t{0}) == seed && s.value("per_class", 0) == per_class &&
+          s.value("more_voices", false) == more_voices)
+        return dir;
     } catch (const std::exception&) {
       // Unreadable summary: regenerate below.
     }
@@ -39,6 +42,7 @@ std::string PrepareKwsData(const std::string& out, const std::string& data, uint
   so.out_dir = dir;
   so.seed = seed;
   so.per_class = per_class;
+  so.more_voices = more_voices;
   so.jobs = threads;
   so.progress = !quiet;
   so.overwrite = true;

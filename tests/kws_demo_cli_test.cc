@@ -106,5 +106,34 @@ TEST(KwsDemoCli, SmokeRunIsConsistentAndClassifyReproducesIt) {
   fs::remove_all(dir);
 }
 
+// --more-voices reaches the generated data: its summary and the report say so,
+// and a rerun without the flag does not reuse those clips. With --data it is
+// refused (the data is already made).
+TEST(KwsDemoCli, MoreVoicesMakeTheDataWithTheLongerSpeakerList) {
+  std::string tools_err;
+  if (!data::CheckTools(&tools_err)) GTEST_SKIP() << tools_err;
+  const fs::path dir = mote::testing::ProcessTempDir("mote_kws_demo_voices");
+  fs::remove_all(dir);
+  const std::string demo = std::string(MOTE_CLI) + " demo kws --out " + dir.string() +
+                           " --per-class 3 --epochs 1 --seed 2 -q --json";
+  std::string out;
+  ASSERT_EQ(RunCommand(demo + " --more-voices", &out), 0) << out;
+  EXPECT_TRUE(json::parse(out)["data"]["more_voices"].get<bool>());
+  std::ifstream f(dir / "data" / "summary.json");
+  ASSERT_TRUE(f);
+  EXPECT_TRUE(json::parse(f)["more_voices"].get<bool>());
+  out.clear();
+  ASSERT_EQ(RunCommand(demo, &out), 0) << out;
+  const json j = json::parse(out);
+  EXPECT_TRUE(j["data"]["generated"].get<bool>()) << "made again with the default voices";
+  EXPECT_FALSE(j["data"]["more_voices"].get<bool>());
+  out.clear();
+  EXPECT_EQ(mote::testing::RunCommand(std::string(MOTE_CLI) + " demo kws --data " + (dir / "data").string() +
+                                          " --more-voices",
+                                      &out, true),
+            1);
+  EXPECT_NE(out.find("--more-voices chooses the voices of generated data"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace mote

@@ -30,9 +30,9 @@ int RunCommand(const std::string& cmd, std::string* out) {
   return mote::testing::RunCommand(cmd, out, false);
 }
 
-std::set<std::string> SpeakersOf(data::Split s) {
+std::set<std::string> SpeakersOf(data::Split s, bool more_voices = false) {
   std::set<std::string> r;
-  for (const auto& sp : data::AllSpeakers())
+  for (const auto& sp : data::AllSpeakers(more_voices))
     if (sp.split == s) r.insert(sp.Id());
   return r;
 }
@@ -186,6 +186,38 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(mote::testing::RunCommand(eval_cmd + " --val-stream " + (dir / "stream.wav").string(), &ev_out, true), 1);
   EXPECT_NE(ev_out.find("the same file as the test stream"), std::string::npos) << ev_out;
   fs::remove_all(dir);
+}
+
+// --more-voices: the generated clips and the training talk come from the 617
+// train voices (some beyond the default 153); the test and val streams keep
+// their speakers.
+TEST(WakewordDemoCli, MoreVoicesReachTheTrainingTalk) {
+  std::string tools_err;
+  if (!data::CheckTools(&tools_err)) GTEST_SKIP() << tools_err;
+  const fs::path dir = mote::testing::ProcessTempDir("mote_ww_demo_voices");
+  fs::remove_all(dir);
+  std::string out;
+  ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " demo wakeword --out " + dir.string() +
+                           " --per-class 3 --epochs 1 --shifts 1 --talk-minutes 1 --talk-keywords 6"
+                           " --negatives 100 --mine-rounds 0 --stream-minutes 0.5 --stream-keywords 6"
+                           " --val-minutes 0.5 --val-keywords 6 --max-frr 1 --seed 4 --more-voices -q --json",
+                       &out),
+            0)
+      << out;
+  EXPECT_TRUE(json::parse(out)["data"]["more_voices"].get<bool>());
+  std::ifstream talk_json(dir / "talk.json"), test_json(dir / "stream.json"), summary(dir / "data" / "summary.json");
+  const json talk = json::parse(talk_json), test = json::parse(test_json);
+  EXPECT_TRUE(talk["more_voices"].get<bool>());
+  EXPECT_TRUE(json::parse(summary)["more_voices"].get<bool>());
+  const auto train_more = SpeakersOf(data::Split::kTrain, true), train = SpeakersOf(data::Split::kTrain);
+  const auto test_ids = SpeakersOf(data::Split::kTest);
+  int beyond_default = 0;
+  for (const auto& s : talk["speakers"]) {
+    EXPECT_TRUE(train_more.count(s.get<std::string>())) << s;
+    beyond_default += train.count(s.get<std::string>()) == 0;
+  }
+  EXPECT_GT(beyond_default, 0);
+  for (const auto& s : test["speakers"]) EXPECT_TRUE(test_ids.count(s.get<std::string>())) << s;
 }
 
 }  // namespace

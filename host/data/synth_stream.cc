@@ -215,6 +215,7 @@ bool SynthStream(const SynthStreamOptions& o, SynthStreamSummary* summary, std::
   std::vector<std::string> ids;
   for (const auto& s : speakers) ids.push_back(s.Id());
   j["speakers"] = ids;
+  j["more_voices"] = o.more_voices;
   std::ofstream js(json_path, std::ios::binary);
   js << j.dump(2) << "\n";
   js.close();
