@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/wakeword_sweep.h"
 #include "host/dsp/config_json.h"
 #include "host/io/wav.h"
 #include "host/wakeword/stream.h"
@@ -223,7 +224,17 @@ void Run(const WakewordOptions& o) {
       if (!truth.empty()) d["truth"] = score.detection_match[i];
       j["detections"].push_back(d);
     }
-    if (!truth.empty()) j["score"] = ScoreJson(score);
+    if (!truth.empty()) {
+      j["score"] = ScoreJson(score);
+      j["score"]["missed"] = json::array();
+      for (int i : score.missed) {
+        const ww::TruthEvent& t = truth[static_cast<size_t>(i)];
+        j["score"]["missed"].push_back({{"truth", i}, {"keyword", t.keyword}, {"start_s", t.start_s},
+                                        {"end_s", t.end_s}, {"speaker", t.speaker}});
+      }
+      j["score"]["by_keyword"] = GroupsJson(score.by_keyword);
+      j["score"]["by_speaker"] = GroupsJson(score.by_speaker);
+    }
     if (o.sweep) {
       j["sweep"] = json::array();
       for (const SweepRow& r : table) {
@@ -244,7 +255,17 @@ void Run(const WakewordOptions& o) {
     std::printf("look-back: %d grid steps of %u ms per hop, gate %u units = %.3f "
                 "(%zu of the %zu grid windows run)\n", o.look_back, step_ms, config.gate,
                 config.gate * kws->out_scale, runs, post.time_ms.size());
-  for (size_t i = 0; i < dets.size(); ++i) {
+  // Detections, and with --truth the keywords never detected, in stream order
+  // (a missed keyword at its end time).
+  size_t m = 0;
+  for (size_t i = 0; i <= dets.size(); ++i) {
+    for (; m < score.missed.size(); ++m) {
+      const ww::TruthEvent& t = truth[static_cast<size_t>(score.missed[m])];
+      if (i < dets.size() && t.end_s > dets[i].time_s) break;
+      std::printf("%10.2f s  %-10s %5s  MISSED%s%s\n", t.end_s, t.keyword.c_str(), "",
+                  t.speaker.empty() ? "" : "  ", t.speaker.c_str());
+    }
+    if (i == dets.size()) break;
     std::printf("%10.2f s  %-10s %.3f", dets[i].time_s, kws->labels[dets[i].label].c_str(),
                 dets[i].score);
     if (!truth.empty()) std::printf("  %s", score.detection_match[i] < 0 ? "FALSE ACCEPT" : "ok");
@@ -255,6 +276,8 @@ void Run(const WakewordOptions& o) {
                 score.detected, score.false_rejects, 100.0 * score.frr);
     if (score.frr_se > 0) std::printf(", +- %.1f over speakers", 100.0 * score.frr_se);
     std::printf(")\n");
+    PrintMisses("keyword", GroupsJson(score.by_keyword), score.by_keyword.size());
+    PrintMisses("speaker", GroupsJson(score.by_speaker), 5);
     std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
                 " duplicates %d\n", score.false_accepts, score.wrong_keyword,
                 score.non_keyword_hours, score.fa_per_hour, score.duplicates);
@@ -287,7 +310,10 @@ except near keyword-like sounds (inferences per second are reported).
 Labels and front-end config come from the model's manifest (or --labels,
 --frontend). With --truth (synth-stream CSV) detections are scored: a
 detection at t covers [t - window audio - (window-1)*hop, t]; it is correct
-when it overlaps a true keyword of the same label (+- --tolerance).
+when it overlaps a true keyword of the same label (+- --tolerance). Keywords
+never detected are listed as MISSED (at their end time, with the speaker),
+and the false rejects are counted per keyword and per speaker (worst first),
+which shows whether they spread or come from a few voices.
 
 Examples:
   mote data synth-stream -o stream.wav                     # 65 min, 240 keywords

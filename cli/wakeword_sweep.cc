@@ -113,6 +113,25 @@ nlohmann::json RowJson(const SweepRow& r) {
           {"non_keyword_hours", r.score.non_keyword_hours}};
 }
 
+nlohmann::json GroupsJson(const std::vector<ww::GroupMisses>& groups) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const ww::GroupMisses& g : groups)
+    a.push_back({{"name", g.name}, {"keywords", g.keywords}, {"missed", g.missed}});
+  return a;
+}
+
+void PrintMisses(const char* what, const nlohmann::json& groups, size_t most) {
+  size_t with = 0;
+  for (const auto& g : groups) with += g["missed"].get<int>() > 0 ? 1 : 0;
+  if (with == 0) return;
+  std::printf("false rejects by %s:", what);
+  for (size_t i = 0; i < with && i < most; ++i)
+    std::printf("%s %s %d of %d", i > 0 ? "," : "", groups[i]["name"].get<std::string>().c_str(),
+                groups[i]["missed"].get<int>(), groups[i]["keywords"].get<int>());
+  if (with > most) std::printf(" (%zu more %ss with misses)", with - most, what);
+  std::printf("\n");
+}
+
 namespace {
 
 using StreamSweep = std::map<std::string, std::vector<SweepRow>>;  // "250ms", "500ms", "500ms_lb5"
@@ -196,6 +215,12 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
   const OperatingPoint chosen = val_point.found ? AtPoint(test.at(key), val_point.row) : OperatingPoint{};
   e["val_operating_point"] = PointJson(val_point);
   e["operating_point"] = PointJson(chosen);
+  for (const auto& [tag, p] : {std::pair<const char*, const OperatingPoint*>{"val_operating_point", &val_point},
+                               {"operating_point", &chosen}})
+    if (p->found) {
+      e[tag]["by_speaker"] = GroupsJson(p->row.score.by_speaker);
+      e[tag]["by_keyword"] = GroupsJson(p->row.score.by_keyword);
+    }
   e["test_best_point"] = PointJson(ChooseOperatingPoint(test.at(key), max_frr));
   e["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
                {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
@@ -259,6 +284,10 @@ void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const 
                 e["goal"]["met"].get<bool>() ? "met" : "not met");
     std::printf("FRR standard error over speakers (another speaker set of the same size): val %.2f, "
                 "test %.2f points\n", 100 * v["frr_se"].get<double>(), 100 * op["frr_se"].get<double>());
+    if (op.contains("by_speaker") && op["false_rejects"].get<int>() > 0) {
+      std::printf("TEST stream at that point, ");
+      PrintMisses("speaker", op["by_speaker"], 5);
+    }
   } else {
     std::printf("operating point: no threshold reaches FRR <= %.0f %% on the val stream\n", 100 * max_frr);
   }

@@ -58,6 +58,13 @@ std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double ma
 
 nlohmann::json RowJson(const SweepRow& r);
 
+// False rejects per group (StreamScore::by_speaker / by_keyword) as
+// [{name, keywords, missed}], and printed as one line: "false rejects by
+// speaker: a 12 of 31, b 4 of 29 (3 more speakers with misses)", the groups
+// with misses, worst first, at most `most` of them (nothing without misses).
+nlohmann::json GroupsJson(const std::vector<host::wakeword::GroupMisses>& groups);
+void PrintMisses(const char* what, const nlohmann::json& groups, size_t most);
+
 // The int8 model `model_path` over a VAL and a TEST stream (.wav + .csv each)
 // through host/wakeword, swept at hop 250 ms (K = 1..5), 500 ms (K = 1..3)
 // and, with look_back S > 1, 500 ms with look-back S (K = 1..2S, gates

@@ -114,6 +114,12 @@ struct ScoreOptions {
   double span_s = 1.0;        // audio behind a detection (window + smoothing)
 };
 
+// False rejects of one group of true keywords (a speaker or a keyword label).
+struct GroupMisses {
+  std::string name;
+  int keywords = 0, missed = 0;
+};
+
 struct StreamScore {
   int keywords = 0, detected = 0, false_rejects = 0;
   int false_accepts = 0;   // no overlapping true keyword, or a different one
@@ -126,6 +132,10 @@ struct StreamScore {
   // without speakers or with fewer than two.
   double frr_se = 0.0;
   std::vector<int> detection_match;  // per detection: truth index, -1 (false accept)
+  std::vector<int> missed;           // truth indices never detected, in stream order
+  // Per speaker (truth rows that name one) and per keyword: most misses
+  // first, then by name. Where the false rejects concentrate.
+  std::vector<GroupMisses> by_speaker, by_keyword;
 };
 
 // A detection at t covers [t - span, t]; it matches truth event i when the

@@ -1,0 +1,96 @@
+// `mote wakeword --truth`: the keywords never detected are listed in stream
+// order between the detections, and counted per speaker and per keyword (text
+// and --json). The committed example model on a 15 s synth-stream recording,
+// whose truth gets two keywords the detector cannot find: one in the first
+// 0.3 s (before any window is full) and one after the end of the audio.
+// Skipped when espeak-ng or sox is missing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "host/data/synth_audio.h"
+#include "tests/run_command.h"
+#include "tests/temp_dir.h"
+
+namespace mote {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
+  std::string tools_err;
+  if (!data::CheckTools(&tools_err)) GTEST_SKIP() << tools_err;
+  const fs::path dir = mote::testing::ProcessTempDir("mote_ww_cli");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string cli = MOTE_CLI;
+  std::string out;
+  ASSERT_EQ(mote::testing::RunCommand(cli + " data synth-stream -o " + (dir / "s.wav").string() +
+                                          " --minutes 0.25 --keywords 4 --seed 7 -q",
+                                      &out),
+            0)
+      << out;
+  std::ifstream in(dir / "s.csv");
+  std::stringstream truth;
+  truth << in.rdbuf();
+  std::ofstream(dir / "t.csv") << truth.str() << "zero,0.05,0.30,nobody\nnine,20.0,20.4,nobody\n";
+  const fs::path root = fs::path(__FILE__).parent_path().parent_path();
+  const std::string cmd = cli + " wakeword " + (root / "examples/wakeword/wakeword_int8.tflite").string() +
+                          " " + (dir / "s.wav").string() + " --truth " + (dir / "t.csv").string() +
+                          " --point " + (root / "examples/wakeword/operating_point.json").string();
+
+  ASSERT_EQ(mote::testing::RunCommand(cmd + " --json", &out, false), 0) << out;
+  const json s = json::parse(out)["score"];
+  ASSERT_EQ(s["missed"].size(), s["false_rejects"].get<size_t>()) << s.dump();
+  ASSERT_GE(s["missed"].size(), 2u);
+  const json& first = s["missed"].front();
+  const json& last = s["missed"].back();
+  EXPECT_EQ(first["keyword"], "zero");
+  EXPECT_EQ(first["speaker"], "nobody");
+  EXPECT_EQ(first["truth"], 4);
+  EXPECT_EQ(last["keyword"], "nine");
+  EXPECT_EQ(last["truth"], 5);
+  int missed = 0, keywords = 0;
+  bool nobody = false;
+  for (const json& g : s["by_speaker"]) {
+    missed += g["missed"].get<int>();
+    keywords += g["keywords"].get<int>();
+    if (g["name"] == "nobody") nobody = g["keywords"] == 2 && g["missed"] == 2;
+  }
+  EXPECT_TRUE(nobody) << s["by_speaker"].dump();
+  EXPECT_EQ(missed, s["false_rejects"].get<int>());
+  EXPECT_EQ(keywords, 6);
+  missed = 0;
+  for (const json& g : s["by_keyword"]) missed += g["missed"].get<int>();
+  EXPECT_EQ(missed, s["false_rejects"].get<int>());
+
+  // Text: one MISSED line per miss, the first before every detection and the
+  // last after them; the per-speaker line names the two misses.
+  ASSERT_EQ(mote::testing::RunCommand(cmd, &out, false), 0) << out;
+  std::vector<std::string> rows;  // detection and MISSED lines, in order
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(" s  ") != std::string::npos &&
+        (line.find("MISSED") != std::string::npos || line.find(" ok") != std::string::npos ||
+         line.find("FALSE ACCEPT") != std::string::npos))
+      rows.push_back(line);
+  int missed_rows = 0;
+  for (const auto& r : rows) missed_rows += r.find("MISSED") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(missed_rows, s["false_rejects"].get<int>()) << out;
+  ASSERT_GE(rows.size(), 3u) << out;  // the example model finds at least one of the 4 keywords
+  EXPECT_NE(rows.front().find("zero              MISSED  nobody"), std::string::npos) << out;
+  EXPECT_NE(rows.back().find("nine              MISSED  nobody"), std::string::npos) << out;
+  EXPECT_NE(out.find("false rejects by speaker:"), std::string::npos) << out;
+  EXPECT_NE(out.find("nobody 2 of 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("false rejects by keyword:"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace mote
