@@ -139,6 +139,12 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   const json w = run_ww("stream");
   EXPECT_EQ(w["score"]["false_accepts"], op["false_accepts"]) << w.dump();
   EXPECT_EQ(w["score"]["false_rejects"], op["false_rejects"]) << w.dump();
+  // The demo's per-speaker and per-keyword misses are those of `mote wakeword`.
+  EXPECT_EQ(w["score"]["by_speaker"], op["by_speaker"]) << op.dump();
+  EXPECT_EQ(w["score"]["by_keyword"], op["by_keyword"]) << op.dump();
+  int speaker_keywords = 0;
+  for (const json& g : op["by_speaker"]) speaker_keywords += g["keywords"].get<int>();
+  EXPECT_EQ(speaker_keywords, 6);
   EXPECT_DOUBLE_EQ(w["inferences_per_s"].get<double>(), op["inferences_per_s"].get<double>());
   EXPECT_EQ(w["window"], vop["window"]);
   EXPECT_EQ(w["threshold_units"], vop["threshold_units"]);
