@@ -441,6 +441,13 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--mine-threshold", w.mine_threshold,
                   "wakeword: a talk window is hard when a keyword's probability >= this (0.2)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--mine-positives", w.mine_positives,
+                  "wakeword: per mining round, up to this many windows of each talk keyword whose "
+                  "probability of it is below --mine-positive-below are added as that keyword (0 = off)")
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--mine-positive-below", w.mine_positive_below,
+                  "wakeword: a talk keyword window is a hard positive below this probability of it (0.5)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--hop-ms", w.hop_ms, "wakeword: hop of the reported operating point, 250 or 500")
       ->check(CLI::IsMember({250, 500}));
   cmd->add_option("--look-back", w.look_back,

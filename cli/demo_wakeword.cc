@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <utility>
@@ -186,20 +187,61 @@ TalkWindows ClassifyTalk(const mdsp::FrontEndConfig& c, const data::FrameTrack& 
   return w;
 }
 
-// Keyword probability of a window: the largest softmax output of the digits.
-std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrack& t, int frames,
-                                 const std::vector<int>& ends, int keyword_classes) {
-  std::vector<float> s(ends.size(), 0.0f);
+// Softmax outputs of the windows ending at `ends`, in batches: visit(i, p) with
+// p the class probabilities of window i.
+void WindowProbabilities(train::Sequential& model, const data::FrameTrack& t, int frames,
+                         const std::vector<int>& ends,
+                         const std::function<void(size_t, const float*)>& visit) {
   const size_t batch = 4096;
   for (size_t at = 0; at < ends.size(); at += batch) {
     const std::vector<int> part(ends.begin() + at, ends.begin() + std::min(ends.size(), at + batch));
     const train::Tensor p = model.Predict(Windows(t, frames, part));
-    const int classes = p.shape[1];
-    for (size_t i = 0; i < part.size(); ++i)
-      for (int k = 0; k < keyword_classes; ++k)
-        s[at + i] = std::max(s[at + i], p.data[i * classes + k]);
+    for (size_t i = 0; i < part.size(); ++i) visit(at + i, &p.data[i * static_cast<size_t>(p.shape[1])]);
   }
+}
+
+// Keyword probability of a window: the largest softmax output of the digits.
+std::vector<float> KeywordScores(train::Sequential& model, const data::FrameTrack& t, int frames,
+                                 const std::vector<int>& ends, int keyword_classes) {
+  std::vector<float> s(ends.size(), 0.0f);
+  WindowProbabilities(model, t, frames, ends, [&](size_t i, const float* p) {
+    for (int k = 0; k < keyword_classes; ++k) s[i] = std::max(s[i], p[k]);
+  });
   return s;
+}
+
+// Hard positives: per talk keyword, up to `per_keyword` of its windows not
+// used yet whose probability of that keyword is below `below`, the lowest first.
+// Returns the window ends; *labels gets their keywords.
+std::vector<int> HardPositives(train::Sequential& model, const data::FrameTrack& t, int frames,
+                               const TalkWindows& talk, const std::vector<char>& used,
+                               int per_keyword, float below, std::vector<int>* labels) {
+  std::vector<int> ends, owner;
+  for (size_t k = 0; k < talk.positive.size(); ++k)
+    for (int e : talk.positive[k])
+      if (!used[e]) {
+        ends.push_back(e);
+        owner.push_back(static_cast<int>(k));
+      }
+  std::vector<float> own(ends.size());
+  WindowProbabilities(model, t, frames, ends,
+                      [&](size_t i, const float* p) { own[i] = p[talk.positive_label[owner[i]]]; });
+  std::vector<int> out;
+  labels->clear();
+  for (size_t a = 0; a < ends.size();) {  // windows of one keyword are contiguous
+    size_t b = a;
+    while (b < ends.size() && owner[b] == owner[a]) ++b;
+    std::vector<size_t> low;
+    for (size_t i = a; i < b; ++i)
+      if (own[i] < below) low.push_back(i);
+    std::stable_sort(low.begin(), low.end(), [&](size_t x, size_t y) { return own[x] < own[y]; });
+    for (size_t j = 0; j < low.size() && j < static_cast<size_t>(per_keyword); ++j) {
+      out.push_back(ends[low[j]]);
+      labels->push_back(talk.positive_label[owner[a]]);
+    }
+    a = b;
+  }
+  return out;
 }
 
 // Features of the training clips, then of `shifts` copies of them moved by
@@ -420,6 +462,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   std::vector<int> candidates;
   for (int e : talk.negative)
     if (!used[e]) candidates.push_back(e);
+  size_t mined_positives = 0;  // hard positives among the mined windows
   for (int round = 1; round <= o.mine_rounds; ++round) {
     const std::vector<float> s = KeywordScores(*model, track, frames, candidates, keyword_classes);
     std::vector<size_t> hard;
@@ -435,13 +478,28 @@ void DemoWakeword(const WakewordDemoOptions& o) {
     say("mining round " + std::to_string(round) + ": " + std::to_string(fired) + " of " +
         std::to_string(candidates.size()) + " talk windows score a keyword >= " +
         std::to_string(o.mine_threshold) + ", " + std::to_string(ends.size()) + " added");
-    if (ends.empty()) {
+    std::vector<int> pos_labels;
+    const std::vector<int> pos =
+        o.mine_positives > 0 ? HardPositives(*model, track, frames, talk, used, o.mine_positives,
+                                           o.mine_positive_below, &pos_labels)
+                             : std::vector<int>{};
+    mined_positives += pos.size();
+    if (o.mine_positives > 0) {
+      r["positives_added"] = pos.size();
+      say("mining round " + std::to_string(round) + ": " + std::to_string(pos.size()) +
+          " talk keyword windows below " + std::to_string(o.mine_positive_below) +
+          " for their keyword added");
+    }
+    if (ends.empty() && pos.empty()) {
       rounds.push_back(r);
       break;
     }
     Append(&x_train, Windows(track, frames, ends));
     y_all.insert(y_all.end(), ends.size(), unknown);
     for (int e : ends) used[e] = 1;
+    Append(&x_train, Windows(track, frames, pos));
+    y_all.insert(y_all.end(), pos_labels.begin(), pos_labels.end());
+    for (int e : pos) used[e] = 1;
     std::vector<int> rest;
     for (int e : candidates)
       if (!used[e]) rest.push_back(e);
@@ -494,6 +552,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                {"val_stream", val_wav}, {"val_generated", val_made}, {"val_keywords", ev["val_keywords"]}};
   j["front_end"] = {{"feature", "mfcc"}, {"path", "fixed"}, {"frames", frames}, {"features", mdsp::NumFeatures(c)}};
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
+                   {"mine_positives", o.mine_positives}, {"mine_positive_below", o.mine_positive_below},
                    {"spec_augment", fit.spec_augment.ToJson()}, {"label_smoothing", fit.label_smoothing},
                    {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
   j["labels"] = labels;
@@ -525,6 +584,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   std::printf("training       %d examples: %zu clips x%d, %zu talk negatives, %d talk keywords, mined %zu\n",
               x_train.shape[0], tr.labels.size(), 1 + o.shifts, n_neg, talk_positives,
               static_cast<size_t>(x_train.shape[0]) - train_labels.size() - n_neg - talk_positives);
+  if (o.mine_positives > 0)
+    std::printf("               of the mined, %zu talk keyword windows (hard positives)\n", mined_positives);
   std::printf("clip accuracy  float %.2f %%, int8 %.2f %% (test speakers, %zu clips)\n",
               100 * float_report.accuracy, 100 * int8_report.accuracy, te.labels.size());
   std::printf("model          %llu MACs, %zu bytes, arena %zu bytes, %zu parameters\n",

@@ -22,6 +22,8 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int mine_epochs = 4;         // fine-tuning epochs per round
   int mine_max = 6000;         // hard negatives added per round (the highest scores)
   float mine_threshold = 0.2f; // a talk window is hard when a keyword's probability >= this
+  int mine_positives = 0;      // per round and talk keyword: hard windows added as it (0: off)
+  float mine_positive_below = 0.5f;  // a talk keyword window is hard below this probability of it
   std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav
   double stream_minutes = 65;  // when generating
   int stream_keywords = 240;

@@ -46,6 +46,7 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   ASSERT_EQ(RunCommand(std::string(MOTE_CLI) + " demo wakeword --out " + dir.string() +
                            " --per-class 6 --epochs 1 --shifts 1 --talk-minutes 1 --talk-keywords 6"
                            " --negatives 300 --mine-rounds 1 --mine-epochs 1 --mine-threshold 0.05"
+                           " --mine-positives 2 --mine-positive-below 0.999"
                            " --stream-minutes 0.5 --stream-keywords 6 --val-minutes 0.5 --val-keywords 6"
                            " --spec-time-masks 1 --spec-time-width 4 --max-frr 1 --seed 3 -q --json",
                        &out),
@@ -92,6 +93,17 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(j["data"]["talk_negatives"], 300);
   EXPECT_GE(j["training"]["examples"].get<int>(), 96 + 300);
   ASSERT_EQ(j["training"]["rounds"].size(), 2u);
+  // Every example is accounted for: clips, talk negatives and keyword windows,
+  // then the round's hard negatives and hard positives (at most 2 per talk
+  // keyword; after one epoch some window of a keyword is below 0.999).
+  const json& round = j["training"]["rounds"][1];
+  const int positives = round["positives_added"].get<int>();
+  EXPECT_GT(positives, 0) << round.dump();
+  EXPECT_LE(positives, 2 * j["data"]["talk_keywords"].get<int>());
+  EXPECT_EQ(j["training"]["examples"].get<int>(),
+            96 + 300 + j["data"]["talk_keyword_windows"].get<int>() + round["added"].get<int>() + positives)
+      << j["training"].dump();
+  EXPECT_EQ(j["training"]["mine_positives"], 2);
   EXPECT_EQ(j["data"]["test_keywords"], 6);
   EXPECT_GT(j["macs"].get<int>(), 100000);
   EXPECT_LT(j["macs"].get<int>(), 700000);
