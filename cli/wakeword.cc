@@ -177,7 +177,12 @@ void Run(const WakewordOptions& o) {
   sopt.tolerance_s = o.tolerance;
   sopt.span_s = post.window_s + (o.window - 1) * step_ms / 1000.0;
   ww::StreamScore score;
-  if (!truth.empty()) score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
+  json by_keyword, by_speaker;  // the misses per group, for the report
+  if (!truth.empty()) {
+    score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
+    by_keyword = GroupsJson(ww::MissesBy(truth, score.missed, ww::GroupBy::kKeyword));
+    by_speaker = GroupsJson(ww::MissesBy(truth, score.missed, ww::GroupBy::kSpeaker));
+  }
 
   // Sweep: the same posteriors through the detector at other thresholds.
   struct SweepRow {
@@ -232,8 +237,8 @@ void Run(const WakewordOptions& o) {
         j["score"]["missed"].push_back({{"truth", i}, {"keyword", t.keyword}, {"start_s", t.start_s},
                                         {"end_s", t.end_s}, {"speaker", t.speaker}});
       }
-      j["score"]["by_keyword"] = GroupsJson(score.by_keyword);
-      j["score"]["by_speaker"] = GroupsJson(score.by_speaker);
+      j["score"]["by_keyword"] = by_keyword;
+      j["score"]["by_speaker"] = by_speaker;
     }
     if (o.sweep) {
       j["sweep"] = json::array();
@@ -276,8 +281,8 @@ void Run(const WakewordOptions& o) {
                 score.detected, score.false_rejects, 100.0 * score.frr);
     if (score.frr_se > 0) std::printf(", +- %.1f over speakers", 100.0 * score.frr_se);
     std::printf(")\n");
-    PrintMisses("keyword", GroupsJson(score.by_keyword), score.by_keyword.size());
-    PrintMisses("speaker", GroupsJson(score.by_speaker), 5);
+    PrintMisses("keyword", by_keyword, by_keyword.size());
+    PrintMisses("speaker", by_speaker, 5);
     std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
                 " duplicates %d\n", score.false_accepts, score.wrong_keyword,
                 score.non_keyword_hours, score.fa_per_hour, score.duplicates);

@@ -215,12 +215,13 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
   const OperatingPoint chosen = val_point.found ? AtPoint(test.at(key), val_point.row) : OperatingPoint{};
   e["val_operating_point"] = PointJson(val_point);
   e["operating_point"] = PointJson(chosen);
-  for (const auto& [tag, p] : {std::pair<const char*, const OperatingPoint*>{"val_operating_point", &val_point},
-                               {"operating_point", &chosen}})
-    if (p->found) {
-      e[tag]["by_speaker"] = GroupsJson(p->row.score.by_speaker);
-      e[tag]["by_keyword"] = GroupsJson(p->row.score.by_keyword);
-    }
+  const auto add_misses = [&](const char* tag, const OperatingPoint& p, const std::vector<ww::TruthEvent>& t) {
+    if (!p.found) return;
+    e[tag]["by_speaker"] = GroupsJson(ww::MissesBy(t, p.row.score.missed, ww::GroupBy::kSpeaker));
+    e[tag]["by_keyword"] = GroupsJson(ww::MissesBy(t, p.row.score.missed, ww::GroupBy::kKeyword));
+  };
+  add_misses("val_operating_point", val_point, val_truth);
+  add_misses("operating_point", chosen, truth);
   e["test_best_point"] = PointJson(ChooseOperatingPoint(test.at(key), max_frr));
   e["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
                {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};

@@ -58,7 +58,7 @@ std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double ma
 
 nlohmann::json RowJson(const SweepRow& r);
 
-// False rejects per group (StreamScore::by_speaker / by_keyword) as
+// False rejects per group (host::wakeword::MissesBy) as
 // [{name, keywords, missed}], and printed as one line: "false rejects by
 // speaker: a 12 of 31, b 4 of 29 (3 more speakers with misses)", the groups
 // with misses, worst first, at most `most` of them (nothing without misses).

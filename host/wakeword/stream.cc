@@ -244,6 +244,25 @@ bool LoadTruth(const std::string& path, std::vector<TruthEvent>* out, std::strin
   return true;
 }
 
+std::vector<GroupMisses> MissesBy(const std::vector<TruthEvent>& truth, const std::vector<int>& missed,
+                                  GroupBy by) {
+  std::vector<char> miss(truth.size(), 0);
+  for (int i : missed) miss[static_cast<size_t>(i)] = 1;
+  std::map<std::string, GroupMisses> groups;
+  for (size_t i = 0; i < truth.size(); ++i) {
+    const std::string& name = by == GroupBy::kSpeaker ? truth[i].speaker : truth[i].keyword;
+    if (name.empty()) continue;
+    GroupMisses& g = groups[name];
+    ++g.keywords;
+    g.missed += miss[i];
+  }
+  std::vector<GroupMisses> v;
+  for (const auto& [name, g] : groups) v.push_back({name, g.keywords, g.missed});
+  std::stable_sort(v.begin(), v.end(),
+                   [](const GroupMisses& a, const GroupMisses& b) { return a.missed > b.missed; });
+  return v;
+}
+
 StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<TruthEvent>& truth,
                   const std::vector<std::string>& labels, const ScoreOptions& opt,
                   double duration_s) {
@@ -282,33 +301,16 @@ StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<Tr
   s.detected = s.keywords - static_cast<int>(s.missed.size());
   s.false_rejects = static_cast<int>(s.missed.size());
   s.frr = s.keywords > 0 ? static_cast<double>(s.false_rejects) / s.keywords : 0.0;
-  std::map<std::string, GroupMisses> by_speaker, by_keyword;
-  for (size_t i = 0; i < truth.size(); ++i) {
-    for (auto* g : {truth[i].speaker.empty() ? nullptr : &by_speaker[truth[i].speaker],
-                    &by_keyword[truth[i].keyword]}) {
-      if (g == nullptr) continue;
-      ++g->keywords;
-      g->missed += hits[i] == 0 ? 1 : 0;
-    }
-  }
-  const auto worst_first = [](const std::map<std::string, GroupMisses>& groups) {
-    std::vector<GroupMisses> v;
-    for (const auto& [name, g] : groups) v.push_back({name, g.keywords, g.missed});
-    std::stable_sort(v.begin(), v.end(),
-                     [](const GroupMisses& a, const GroupMisses& b) { return a.missed > b.missed; });
-    return v;
-  };
-  s.by_speaker = worst_first(by_speaker);
-  s.by_keyword = worst_first(by_keyword);
   // Cluster (ratio-estimator) standard error over speakers:
   // sqrt(S / (S - 1) * sum_s (misses_s - frr * keywords_s)^2) / keywords.
-  if (s.by_speaker.size() >= 2 && s.keywords > 0) {
+  const std::vector<GroupMisses> speakers = MissesBy(truth, s.missed, GroupBy::kSpeaker);
+  if (speakers.size() >= 2 && s.keywords > 0) {
     double sum = 0.0;
-    for (const GroupMisses& g : s.by_speaker) {
+    for (const GroupMisses& g : speakers) {
       const double d = g.missed - s.frr * g.keywords;
       sum += d * d;
     }
-    const double k = static_cast<double>(s.by_speaker.size());
+    const double k = static_cast<double>(speakers.size());
     s.frr_se = std::sqrt(sum * k / (k - 1.0)) / s.keywords;
   }
   s.fa_per_hour = s.non_keyword_hours > 0 ? s.false_accepts / s.non_keyword_hours : 0.0;

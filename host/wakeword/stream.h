@@ -133,9 +133,6 @@ struct StreamScore {
   double frr_se = 0.0;
   std::vector<int> detection_match;  // per detection: truth index, -1 (false accept)
   std::vector<int> missed;           // truth indices never detected, in stream order
-  // Per speaker (truth rows that name one) and per keyword: most misses
-  // first, then by name. Where the false rejects concentrate.
-  std::vector<GroupMisses> by_speaker, by_keyword;
 };
 
 // A detection at t covers [t - span, t]; it matches truth event i when the
@@ -144,6 +141,15 @@ struct StreamScore {
 StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<TruthEvent>& truth,
                   const std::vector<std::string>& labels, const ScoreOptions& opt,
                   double duration_s);
+
+// Where the false rejects concentrate: the truth rows grouped by speaker
+// (rows that name none left out) or by keyword, with the misses of each
+// (`missed`: StreamScore::missed of that truth), most misses first, then by
+// name. Score uses the speaker groups for frr_se; reports call it for the
+// rows they print, not every sweep row.
+enum class GroupBy { kSpeaker, kKeyword };
+std::vector<GroupMisses> MissesBy(const std::vector<TruthEvent>& truth, const std::vector<int>& missed,
+                                  GroupBy by);
 
 }  // namespace mote::host::wakeword
 

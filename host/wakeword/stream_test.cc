@@ -60,22 +60,24 @@ TEST(WakewordScore, FrrStandardErrorTreatsSpeakersAsClusters) {
   EXPECT_NEAR(s.frr_se, std::sqrt(3.0) / 6.0, 1e-12);
   // The misses by truth index, and per speaker most misses first (ties by name).
   EXPECT_EQ(s.missed, (std::vector<int>{3, 4, 5}));
-  ASSERT_EQ(s.by_speaker.size(), 3u);
-  EXPECT_EQ(s.by_speaker[0].name, "c");
-  EXPECT_EQ(s.by_speaker[0].missed, 2);
-  EXPECT_EQ(s.by_speaker[1].name, "b");
-  EXPECT_EQ(s.by_speaker[1].keywords, 2);
-  EXPECT_EQ(s.by_speaker[1].missed, 1);
-  EXPECT_EQ(s.by_speaker[2].name, "a");
-  EXPECT_EQ(s.by_speaker[2].missed, 0);
+  const std::vector<GroupMisses> by_speaker = MissesBy(truth, s.missed, GroupBy::kSpeaker);
+  ASSERT_EQ(by_speaker.size(), 3u);
+  EXPECT_EQ(by_speaker[0].name, "c");
+  EXPECT_EQ(by_speaker[0].missed, 2);
+  EXPECT_EQ(by_speaker[1].name, "b");
+  EXPECT_EQ(by_speaker[1].keywords, 2);
+  EXPECT_EQ(by_speaker[1].missed, 1);
+  EXPECT_EQ(by_speaker[2].name, "a");
+  EXPECT_EQ(by_speaker[2].missed, 0);
   truth[5].keyword = "no";  // a "no" nobody detected
   s = Score(dets, truth, kLabels, ScoreOptions{}, 100.0);
-  ASSERT_EQ(s.by_keyword.size(), 2u);
-  EXPECT_EQ(s.by_keyword[0].name, "yes");
-  EXPECT_EQ(s.by_keyword[0].keywords, 5);
-  EXPECT_EQ(s.by_keyword[0].missed, 2);
-  EXPECT_EQ(s.by_keyword[1].name, "no");
-  EXPECT_EQ(s.by_keyword[1].missed, 1);
+  const std::vector<GroupMisses> by_keyword = MissesBy(truth, s.missed, GroupBy::kKeyword);
+  ASSERT_EQ(by_keyword.size(), 2u);
+  EXPECT_EQ(by_keyword[0].name, "yes");
+  EXPECT_EQ(by_keyword[0].keywords, 5);
+  EXPECT_EQ(by_keyword[0].missed, 2);
+  EXPECT_EQ(by_keyword[1].name, "no");
+  EXPECT_EQ(by_keyword[1].missed, 1);
   // One speaker only, or no speaker column: no spread to measure.
   for (auto& t : truth) t.speaker = "a";
   EXPECT_EQ(Score(dets, truth, kLabels, ScoreOptions{}, 100.0).frr_se, 0.0);
