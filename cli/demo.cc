@@ -421,6 +421,10 @@ void AddDemo(CLI::App& app) {
                   "wakeword: training targets softened to (1 - s) on the label + s / 12 on\n"
                   "every class, as Keras' label_smoothing (0: off)")
       ->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--ema", w.ema,
+                  "wakeword: the weights kept are the moving average of every step's weights\n"
+                  "with this momentum, per fit (Keras' use_ema / ema_momentum; 0: off)")
+      ->check(CLI::Range(0.0, 0.99999));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
   cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));

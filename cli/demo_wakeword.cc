@@ -438,6 +438,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   fit.spec_augment.freq_masks = o.spec_freq_masks;
   fit.spec_augment.freq_width = o.spec_freq_width;
   fit.label_smoothing = static_cast<float>(o.label_smoothing);
+  if (o.ema > 0) {
+    fit.optimizer.use_ema = true;
+    fit.optimizer.ema_momentum = static_cast<float>(o.ema);
+  }
   json rounds = json::array();
   auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
     const bool has_val = x_val.shape[0] > 0;
@@ -554,7 +558,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
                    {"mine_positives", o.mine_positives}, {"mine_positive_below", o.mine_positive_below},
                    {"spec_augment", fit.spec_augment.ToJson()}, {"label_smoothing", fit.label_smoothing},
-                   {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
+                   {"ema_momentum", o.ema}, {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
   j["labels"] = labels;
   j["clip_accuracy"] = {{"float", float_report.accuracy}, {"int8", int8_report.accuracy}};
   j["int8_report"] = int8_report.ToJson();

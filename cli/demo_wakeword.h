@@ -40,6 +40,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int spec_freq_masks = 0;
   int spec_freq_width = 0;
   double label_smoothing = 0;  // softened training targets (FitOptions); 0: off
+  double ema = 0;  // >0: the optimizer's use_ema with this ema_momentum, every fit; 0: off
 };
 
 void DemoWakeword(const WakewordDemoOptions& o);

@@ -184,6 +184,7 @@ History Sequential::Fit(const Tensor& x, const Tensor& y, const FitOptions& o) {
       }
     }
   }
+  opt.Finalize(params);  // Keras: before EarlyStopping restores its best weights
   if (o.early_stopping_patience > 0) {
     h.best_epoch = best_epoch_;
     if (o.restore_best_weights && !best_weights.empty()) Restore(*this, best_weights);

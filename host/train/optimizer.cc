@@ -15,6 +15,8 @@ bool OptimizerConfig::FromJson(const nlohmann::json& j, std::string* err) {
     epsilon = j.value("epsilon", epsilon);
     momentum = j.value("momentum", momentum);
     nesterov = j.value("nesterov", nesterov);
+    use_ema = j.value("use_ema", use_ema);
+    ema_momentum = j.value("ema_momentum", ema_momentum);
   } else {
     *err = "\"optimizer\" must be a name or an object";
     return false;
@@ -27,18 +29,45 @@ bool OptimizerConfig::FromJson(const nlohmann::json& j, std::string* err) {
     *err = "optimizer: learning_rate must be > 0 and momentum in [0, 1)";
     return false;
   }
+  if (!(ema_momentum >= 0.0f && ema_momentum < 1.0f)) {
+    *err = "optimizer: ema_momentum must be in [0, 1) (got " + std::to_string(ema_momentum) + ")";
+    return false;
+  }
   return true;
 }
 
 nlohmann::json OptimizerConfig::ToJson() const {
+  nlohmann::json j;
   if (type == "sgd")
-    return {{"type", type}, {"learning_rate", learning_rate}, {"momentum", momentum},
-            {"nesterov", nesterov}};
-  return {{"type", type}, {"learning_rate", learning_rate}, {"beta_1", beta_1},
-          {"beta_2", beta_2}, {"epsilon", epsilon}};
+    j = {{"type", type}, {"learning_rate", learning_rate}, {"momentum", momentum}, {"nesterov", nesterov}};
+  else
+    j = {{"type", type}, {"learning_rate", learning_rate}, {"beta_1", beta_1},
+         {"beta_2", beta_2}, {"epsilon", epsilon}};
+  if (use_ema) {
+    j["use_ema"] = true;
+    j["ema_momentum"] = ema_momentum;
+  }
+  return j;
 }
 
-void Optimizer::Step(const std::vector<Param*>& params, float lr) {
+void Optimizer::UpdateAverages(const std::vector<Param*>& params) {
+  if (average_.empty()) {  // the first step: the averages start at the weights
+    for (const Param* p : params) average_.push_back(p->value);
+    return;
+  }
+  const float m = c_.ema_momentum;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const std::vector<float>& w = params[i]->value;
+    for (size_t k = 0; k < w.size(); ++k) average_[i][k] = m * average_[i][k] + (1.0f - m) * w[k];
+  }
+}
+
+void Optimizer::Finalize(const std::vector<Param*>& params) const {
+  if (!c_.use_ema || average_.empty()) return;
+  for (size_t i = 0; i < params.size(); ++i) params[i]->value = average_[i];
+}
+
+void Optimizer::Update(const std::vector<Param*>& params, float lr) {
   if (m_.size() != params.size()) {
     m_.assign(params.size(), {});
     v_.assign(params.size(), {});
@@ -75,6 +104,11 @@ void Optimizer::Step(const std::vector<Param*>& params, float lr) {
       p.value[k] += c_.nesterov ? c_.momentum * m_[i][k] - lr * g : m_[i][k];
     }
   }
+}
+
+void Optimizer::Step(const std::vector<Param*>& params, float lr) {
+  Update(params, lr);
+  if (c_.use_ema) UpdateAverages(params);
 }
 
 }  // namespace mote::train

@@ -10,9 +10,10 @@ this checks everything a fit adds on top: the loss and its reduction over a
 batch (mean, with a short last batch), the fused sigmoid/softmax + cross-entropy
 gradient, MaxPooling, GlobalAveragePooling, Flatten, BatchNormalization's
 moving statistics (momentum 0.99) and inference mode, Adam (bias
-correction, epsilon 1e-7) and label smoothing ("fit": {"label_smoothing"}
+correction, epsilon 1e-7), label smoothing ("fit": {"label_smoothing"}
 against Keras's CategoricalCrossentropy / BinaryCrossentropy with
-label_smoothing). Keras's initial weights are written as a mote
+label_smoothing) and the weights' moving average ("optimizer": {"use_ema",
+"ema_momentum"} against Adam(use_ema=True)). Keras's initial weights are written as a mote
 weights file ("MOTEW001", host/train/model.h) and given to `mote train --init`.
 
 Each case passes when every final weight satisfies
@@ -40,7 +41,8 @@ MLP_BN = [{"type": "Dense", "units": 12, "activation": "relu"},
           {"type": "BatchNormalization"},
           {"type": "Dense", "units": 3, "activation": "softmax"}]
 
-# name, mote layers, input shape, loss, rows, epochs, batch, lr[, label smoothing]
+# name, mote layers, input shape, loss, rows, epochs, batch, lr[, options:
+# {"label_smoothing": s} and / or {"ema": momentum}]
 CASES = [
     ("anomaly_conv1d", ANOMALY, (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3),
     ("digits_cnn_bn",
@@ -53,8 +55,11 @@ CASES = [
       {"type": "Dense", "units": 10, "activation": "softmax"}],
      (8, 8, 1), "sparse_categorical_crossentropy", 90, 3, 16, 3e-3),
     ("mlp_bn_small_batch", MLP_BN, (6,), "sparse_categorical_crossentropy", 60, 4, 8, 1e-2),
-    ("mlp_cce_label_smoothing", MLP_BN, (6,), "categorical_crossentropy", 60, 4, 8, 1e-2, 0.2),
-    ("anomaly_bce_label_smoothing", ANOMALY, (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3, 0.1),
+    ("mlp_cce_label_smoothing", MLP_BN, (6,), "categorical_crossentropy", 60, 4, 8, 1e-2,
+     {"label_smoothing": 0.2}),
+    ("anomaly_bce_label_smoothing", ANOMALY, (64, 1), "binary_crossentropy", 100, 3, 16, 3e-3,
+     {"label_smoothing": 0.1}),
+    ("mlp_bn_ema", MLP_BN, (6,), "sparse_categorical_crossentropy", 60, 4, 8, 1e-2, {"ema": 0.9}),
 ]
 
 
@@ -107,7 +112,9 @@ def main():
     tmp_obj = None if a.keep else tempfile.TemporaryDirectory()
     root = a.keep or tmp_obj.name
     for ci, (name, layers, in_shape, loss, rows, epochs, batch, lr, *extra) in enumerate(CASES):
-        smoothing = extra[0] if extra else 0.0
+        options = extra[0] if extra else {}
+        smoothing = options.get("label_smoothing", 0.0)
+        ema = options.get("ema", 0.0)
         d = os.path.join(root, name)
         os.makedirs(d, exist_ok=True)
         rng = np.random.default_rng(10 + ci)
@@ -119,6 +126,8 @@ def main():
                 "fit": {"epochs": epochs, "batch_size": batch, "shuffle": False}}
         if smoothing:
             spec["fit"]["label_smoothing"] = smoothing
+        if ema:
+            spec["optimizer"].update({"use_ema": True, "ema_momentum": ema})
         json.dump(spec, open(os.path.join(d, "model.json"), "w"))
         write_motew(os.path.join(d, "init.bin"), spec, m.get_weights())
         init_w = np.concatenate([w.reshape(-1) for w in m.get_weights()])
@@ -129,7 +138,9 @@ def main():
             k_loss_fn = {"categorical_crossentropy": tf.keras.losses.CategoricalCrossentropy,
                          "binary_crossentropy": tf.keras.losses.BinaryCrossentropy}[loss](
                              label_smoothing=smoothing)
-        m.compile(optimizer=tf.keras.optimizers.Adam(lr), loss=k_loss_fn)
+        opt = (tf.keras.optimizers.Adam(lr, use_ema=True, ema_momentum=ema) if ema
+               else tf.keras.optimizers.Adam(lr))
+        m.compile(optimizer=opt, loss=k_loss_fn)
         h = m.fit(x, y, epochs=epochs, batch_size=batch, shuffle=False, verbose=0)
         k_loss = np.array(h.history["loss"])
         k_w = np.concatenate([w.reshape(-1) for w in m.get_weights()])
