@@ -7,10 +7,12 @@
 // Then the field-safety artifacts: a manifest (mote.manifest metadata) and an
 // Ed25519 signature (mote.signature) in anomaly_signed.tflite + its C array,
 // signed with --key or a demo key generated once into the out dir.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -263,6 +265,32 @@ void PrintRun(const json& j) {
               s["write"].get<double>(), s["total"].get<double>());
 }
 
+// An option whose description starts with a list of examples ("kws, wakeword:
+// ...") belongs to those examples only; giving it to another one is an error
+// rather than silently ignored.
+void CheckOptionsApply(const CLI::App& cmd, const std::string& example) {
+  for (const CLI::Option* opt : cmd.get_options()) {
+    if (opt->count() == 0) continue;
+    const std::string& d = opt->get_description();
+    const size_t colon = d.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string head = d.substr(0, colon);
+    std::vector<std::string> names;
+    std::stringstream list(head);
+    for (std::string n; std::getline(list, n, ',');) {
+      n.erase(0, n.find_first_not_of(' '));
+      if (n != "anomaly" && n != "kws" && n != "wakeword") {
+        names.clear();
+        break;
+      }
+      names.push_back(n);
+    }
+    if (names.empty() || std::find(names.begin(), names.end(), example) != names.end()) continue;
+    throw CommandError(opt->get_name() + " is used by " + head + " only; `mote demo " + example +
+                       "` does not use it");
+  }
+}
+
 void Demo(DemoOptions o) {
   if (o.example == "kws" || o.example == "wakeword") {
     KwsDemoOptions common;
@@ -382,7 +410,7 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("example", o->example, "example name: anomaly | kws | wakeword")->required();
   cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo / wakeword_demo)");
   cmd->add_option("--data", o->data,
-                  "kws: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
+                  "kws, wakeword: a `mote data synth-kws` directory (default: generate OUT/data, reused\n"
                   "when an earlier run made it with the same --seed and --per-class)");
   cmd->add_option("--per-class", o->per_class,
                   "kws, wakeword: clips per label when generating (default: kws 400, wakeword 9600)")
@@ -461,25 +489,25 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit on the val stream (0.10)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--recipe", o->recipe,
-                  "default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"
+                  "anomaly: default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"
                   "seed: the seed script's Adam 1e-3 for 10 epochs (does not learn)")
       ->check(CLI::IsMember({"default", "seed"}));
   cmd->add_option("--seed", o->seed, "data and weight seed (default 1)");
-  cmd->add_option("--seeds", o->seeds, "run seeds S..S+N-1 and report the mean (default 1)")
+  cmd->add_option("--seeds", o->seeds, "anomaly: run seeds S..S+N-1 and report the mean (default 1)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--threads", o->threads, "training threads (default 2)")->check(CLI::Range(1, 64));
   cmd->add_flag("--json", o->json, "print the report as one JSON line");
-  cmd->add_option("--lr", o->lr, "override the recipe's learning rate");
+  cmd->add_option("--lr", o->lr, "anomaly: override the recipe's learning rate");
   cmd->add_option("--epochs", o->epochs, "override the recipe's epochs (kws: 30, wakeword: 15)")->check(CLI::Range(1, 100000));
-  cmd->add_option("--patience", o->patience, "override early-stopping patience (0: off)")
+  cmd->add_option("--patience", o->patience, "anomaly: override early-stopping patience (0: off)")
       ->check(CLI::Range(0, 100000));
-  cmd->add_option("--schedule", o->schedule, "override the LR schedule")
+  cmd->add_option("--schedule", o->schedule, "anomaly: override the LR schedule")
       ->check(CLI::IsMember({"constant", "step", "cosine", "plateau"}));
   cmd->add_option("--key", o->key,
-                  "secret key that signs anomaly_signed.tflite (`mote keygen`); default: OUT/demo_key,\n"
+                  "anomaly: secret key that signs anomaly_signed.tflite (`mote keygen`); default: OUT/demo_key,\n"
                   "generated on the first run (a demo key: keep real keys off build machines)");
   cmd->add_option("--cycle-budget", o->cycle_budget,
-                  "the manifest's watchdog budget, cycles per Invoke (default 10000000: 0.4 s at\n"
+                  "anomaly: the manifest's watchdog budget, cycles per Invoke (default 10000000: 0.4 s at\n"
                   "25 MHz, loose because QEMU's SysTick follows host time; set it from `mote plan`\n"
                   "for a real board)")
       ->check(CLI::Range(1u, 0xFFFFFFFFu));
@@ -489,7 +517,10 @@ void AddDemo(CLI::App& app) {
       "  mote keygen -o vendor && mote demo anomaly --out demo --key vendor\n"
       "  mote manifest show demo/anomaly_signed.tflite\n"
       "  mote verify demo/anomaly_signed.tflite --pub demo/demo_key.pub");
-  cmd->callback([o] { Demo(*o); });
+  cmd->callback([o, cmd] {
+    CheckOptionsApply(*cmd, o->example);
+    Demo(*o);
+  });
 }
 
 }  // namespace mote::cli

@@ -135,5 +135,27 @@ TEST(KwsDemoCli, MoreVoicesMakeTheDataWithTheLongerSpeakerList) {
   EXPECT_NE(out.find("--more-voices chooses the voices of generated data"), std::string::npos) << out;
 }
 
+// An option of another example is refused by name before any work, not ignored.
+TEST(KwsDemoCli, RefusesAnotherExamplesOptions) {
+  const std::string mote = MOTE_CLI;
+  const std::string dir = ::testing::TempDir() + "/other_example_options";
+  struct Case {
+    std::string args, message;
+  } cases[] = {
+      {"kws --ema 0.99", "--ema is used by wakeword only; `mote demo kws` does not use it"},
+      {"kws --mine-positives 3", "--mine-positives is used by wakeword only"},
+      {"kws --lr 0.1", "--lr is used by anomaly only; `mote demo kws` does not use it"},
+      {"wakeword --seeds 2", "--seeds is used by anomaly only; `mote demo wakeword`"},
+      {"anomaly --per-class 5", "--per-class is used by kws, wakeword only; `mote demo anomaly`"},
+      {"anomaly --data x", "--data is used by kws, wakeword only"},
+  };
+  for (const Case& c : cases) {
+    std::string out;
+    EXPECT_EQ(mote::testing::RunCommand(mote + " demo " + c.args + " --out " + dir, &out, true), 1) << c.args;
+    EXPECT_NE(out.find(c.message), std::string::npos) << c.args << ": " << out;
+    EXPECT_FALSE(std::filesystem::exists(dir)) << c.args << ": nothing is made";
+  }
+}
+
 }  // namespace
 }  // namespace mote
