@@ -453,6 +453,14 @@ void AddDemo(CLI::App& app) {
                   "wakeword: the weights kept are the moving average of every step's weights\n"
                   "with this momentum, per fit (Keras' use_ema / ema_momentum; 0: off)")
       ->check(CLI::Range(0.0, 0.99999));
+  cmd->add_option("--teacher", w.teachers,
+                  "wakeword: distil from this trained float model (a wakeword_float.bin; repeat\n"
+                  "for several, averaged): every fit's targets mix the label and the teachers'\n"
+                  "probabilities (docs/wakeword.md, \"Distillation\")")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--distill-weight", w.distill_weight,
+                  "wakeword: the teachers' share of each target, the label's is 1 - this (0.5)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--stream-minutes", w.stream_minutes, "wakeword: minutes of the generated test stream (65)");
   cmd->add_option("--stream-keywords", w.stream_keywords, "wakeword: keywords in it (240)")
       ->check(CLI::Range(1, 1000000));

@@ -42,6 +42,7 @@
 #include "host/io/file.h"
 #include "host/io/wav.h"
 #include "host/plan/cost.h"
+#include "host/train/distill.h"
 #include "host/train/metrics.h"
 #include "host/train/model.h"
 #include "host/train/parallel.h"
@@ -420,8 +421,31 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   say("training examples " + std::to_string(x_train.shape[0]) + " (" + std::to_string(n_neg) +
       " talk negatives, " + std::to_string(talk_positives) + " talk keywords)");
 
+  // Distillation: the teachers' mean probabilities of every training row.
+  const int classes = static_cast<int>(labels.size());
+  std::vector<std::unique_ptr<train::Sequential>> teachers;
+  std::vector<train::Sequential*> teacher_ptrs;
+  for (const auto& path : o.teachers) {
+    teachers.push_back(train::Sequential::Load(path, &err));
+    if (!teachers.back()) throw CommandError("--teacher " + path + ": " + err);
+    teacher_ptrs.push_back(teachers.back().get());
+  }
+  train::Tensor teacher_p;
+  auto teach = [&](const train::Tensor& x) {
+    train::Tensor p;
+    if (!train::TeacherProbabilities(teacher_ptrs, x, classes, &p, &err))
+      throw CommandError("--teacher: " + err + " (teachers in the order given)");
+    return p;
+  };
+  if (!teachers.empty()) {
+    teacher_p = teach(x_train);
+    say(std::to_string(teachers.size()) + " teacher(s): targets are " + std::to_string(1 - o.distill_weight) +
+        " x label + " + std::to_string(o.distill_weight) + " x the teachers' mean probabilities");
+  }
+
   // 4. Training (val split = the val speakers' clips, appended last).
-  const json spec = json::parse(kModel);
+  json spec = json::parse(kModel);
+  if (!teachers.empty()) spec["loss"] = "categorical_crossentropy";  // soft targets
   auto model = train::Sequential::FromJson(spec, o.seed, &err);
   if (!model) throw CommandError("wakeword model: " + err);
   train::FitOptions fit;
@@ -446,7 +470,13 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   auto train_on = [&](const train::Tensor& x, const std::vector<int>& y, const train::FitOptions& f) {
     const bool has_val = x_val.shape[0] > 0;
     const train::Tensor xf = has_val ? Concat(x, x_val) : x;
-    const train::Tensor yf = has_val ? Concat(LabelTensor(y), LabelTensor(va.labels)) : LabelTensor(y);
+    train::Tensor yf;
+    if (teachers.empty()) {
+      yf = has_val ? Concat(LabelTensor(y), LabelTensor(va.labels)) : LabelTensor(y);
+    } else {  // validation keeps the plain labels
+      yf = train::DistillTargets(y, teacher_p, static_cast<float>(o.distill_weight));
+      if (has_val) Append(&yf, train::OneHot(va.labels, classes));
+    }
     train::FitOptions g = f;
     g.validation_split = has_val ? ExactSplit(xf.shape[0], x.shape[0]) : 0.0f;
     if (!o.quiet)
@@ -498,10 +528,15 @@ void DemoWakeword(const WakewordDemoOptions& o) {
       rounds.push_back(r);
       break;
     }
-    Append(&x_train, Windows(track, frames, ends));
+    const train::Tensor x_hard = Windows(track, frames, ends), x_pos = Windows(track, frames, pos);
+    if (!teachers.empty()) {
+      Append(&teacher_p, teach(x_hard));
+      Append(&teacher_p, teach(x_pos));
+    }
+    Append(&x_train, x_hard);
     y_all.insert(y_all.end(), ends.size(), unknown);
     for (int e : ends) used[e] = 1;
-    Append(&x_train, Windows(track, frames, pos));
+    Append(&x_train, x_pos);
     y_all.insert(y_all.end(), pos_labels.begin(), pos_labels.end());
     for (int e : pos) used[e] = 1;
     std::vector<int> rest;
@@ -530,9 +565,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   const std::vector<int> int8_pred = train::PredictedClasses(q.dequantized);
   const train::Report int8_report = train::ClassificationReport(te.labels, int8_pred, labels);
   const std::string model_path = o.out + "/wakeword_int8.tflite";
+  const std::string model_json = teachers.empty() ? std::string(kModel) : spec.dump(2) + "\n";  // the loss differs
   if (!host::WriteFile(model_path, q.tflite.data(), q.tflite.size(), &err) ||
       !model->Save(o.out + "/wakeword_float.bin", &err) ||
-      !host::WriteFile(o.out + "/model.json", kModel, std::char_traits<char>::length(kModel), &err))
+      !host::WriteFile(o.out + "/model.json", model_json.data(), model_json.size(), &err))
     throw CommandError(err);
   const auto t5 = Clock::now();
 
@@ -558,7 +594,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
                    {"mine_positives", o.mine_positives}, {"mine_positive_below", o.mine_positive_below},
                    {"spec_augment", fit.spec_augment.ToJson()}, {"label_smoothing", fit.label_smoothing},
-                   {"ema_momentum", o.ema}, {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
+                   {"ema_momentum", o.ema}, {"teachers", o.teachers},
+                   {"distill_weight", o.teachers.empty() ? 0.0 : o.distill_weight}, {"talk_windows_still_firing", still}, {"examples", x_train.shape[0]}};
   j["labels"] = labels;
   j["clip_accuracy"] = {{"float", float_report.accuracy}, {"int8", int8_report.accuracy}};
   j["int8_report"] = int8_report.ToJson();

@@ -5,6 +5,7 @@
 #define MOTE_CLI_DEMO_WAKEWORD_H_
 
 #include <string>
+#include <vector>
 
 #include "cli/demo_kws.h"
 
@@ -41,6 +42,8 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int spec_freq_width = 0;
   double label_smoothing = 0;  // softened training targets (FitOptions); 0: off
   double ema = 0;  // >0: the optimizer's use_ema with this ema_momentum, every fit; 0: off
+  std::vector<std::string> teachers;  // float models (wakeword_float.bin): distillation; empty: off
+  double distill_weight = 0.5;        // the teachers' share of each training target
 };
 
 void DemoWakeword(const WakewordDemoOptions& o);

@@ -203,6 +203,27 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   ev_out.clear();
   EXPECT_EQ(mote::testing::RunCommand(eval_cmd + " --val-stream " + (dir / "stream.wav").string(), &ev_out, true), 1);
   EXPECT_NE(ev_out.find("the same file as the test stream"), std::string::npos) << ev_out;
+
+  // Distillation from the float model just trained: soft targets, so the
+  // student's loss is categorical cross-entropy; the report names the teacher.
+  const std::string distil = std::string(MOTE_CLI) + " demo wakeword --out " + (dir / "distil").string() +
+                             " --data " + (dir / "data").string() + " --stream " + (dir / "stream.wav").string() +
+                             " --val-stream " + (dir / "val_stream.wav").string() +
+                             " --epochs 1 --shifts 1 --talk-minutes 1 --talk-keywords 6 --negatives 300"
+                             " --mine-rounds 1 --mine-epochs 1 --mine-threshold 0.05 --max-frr 1 --seed 3 -q";
+  const std::string teacher = (dir / "wakeword_float.bin").string();
+  std::string d_out;
+  ASSERT_EQ(RunCommand(distil + " --teacher " + teacher + " --distill-weight 0.7 --json", &d_out), 0) << d_out;
+  const json dj = json::parse(d_out);
+  EXPECT_EQ(dj["training"]["teachers"], json::array({teacher}));
+  EXPECT_DOUBLE_EQ(dj["training"]["distill_weight"].get<double>(), 0.7);
+  std::ifstream student(dir / "distil" / "model.json");
+  ASSERT_TRUE(student);
+  EXPECT_EQ(json::parse(student)["loss"], "categorical_crossentropy");
+  // A teacher that is not a model is refused by name.
+  d_out.clear();
+  EXPECT_EQ(mote::testing::RunCommand(distil + " --teacher " + (dir / "report.json").string(), &d_out, true), 1);
+  EXPECT_NE(d_out.find("--teacher " + (dir / "report.json").string() + ": "), std::string::npos) << d_out;
   fs::remove_all(dir);
 }
 
