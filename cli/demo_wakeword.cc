@@ -439,8 +439,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   };
   if (!teachers.empty()) {
     teacher_p = teach(x_train);
-    say(std::to_string(teachers.size()) + " teacher(s): targets are " + std::to_string(1 - o.distill_weight) +
-        " x label + " + std::to_string(o.distill_weight) + " x the teachers' mean probabilities");
+    char line[160];
+    std::snprintf(line, sizeof(line), "%zu teacher(s): targets are %.2f x label + %.2f x the teachers' mean probabilities",
+                  teachers.size(), 1 - o.distill_weight, o.distill_weight);
+    say(line);
   }
 
   // 4. Training (val split = the val speakers' clips, appended last).
