@@ -453,6 +453,10 @@ void AddDemo(CLI::App& app) {
                   "wakeword: the weights kept are the moving average of every step's weights\n"
                   "with this momentum, per fit (Keras' use_ema / ema_momentum; 0: off)")
       ->check(CLI::Range(0.0, 0.99999));
+  cmd->add_option("--filters", w.filters,
+                  "wakeword: channels of the DS-CNN's four Conv2D layers (32, examples/wakeword/model.json;\n"
+                  "48 made one of the committed model's teachers: about twice the MACs)")
+      ->check(CLI::Range(1, 512));
   cmd->add_option("--teacher", w.teachers,
                   "wakeword: distil from this trained float model (a wakeword_float.bin; repeat\n"
                   "for several, averaged): every fit's targets mix the label and the teachers'\n"

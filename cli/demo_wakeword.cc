@@ -448,6 +448,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   // 4. Training (val split = the val speakers' clips, appended last).
   json spec = json::parse(kModel);
   if (!teachers.empty()) spec["loss"] = "categorical_crossentropy";  // soft targets
+  for (auto& layer : spec["layers"])
+    if (layer["type"] == "Conv2D") layer["filters"] = o.filters;
   auto model = train::Sequential::FromJson(spec, o.seed, &err);
   if (!model) throw CommandError("wakeword model: " + err);
   train::FitOptions fit;
@@ -567,7 +569,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   const std::vector<int> int8_pred = train::PredictedClasses(q.dequantized);
   const train::Report int8_report = train::ClassificationReport(te.labels, int8_pred, labels);
   const std::string model_path = o.out + "/wakeword_int8.tflite";
-  const std::string model_json = teachers.empty() ? std::string(kModel) : spec.dump(2) + "\n";  // the loss differs
+  // The recipe's text, unless --teacher (the loss) or --filters changed it.
+  const std::string model_json = spec == json::parse(kModel) ? std::string(kModel) : spec.dump(2) + "\n";
   if (!host::WriteFile(model_path, q.tflite.data(), q.tflite.size(), &err) ||
       !model->Save(o.out + "/wakeword_float.bin", &err) ||
       !host::WriteFile(o.out + "/model.json", model_json.data(), model_json.size(), &err))

@@ -42,6 +42,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   int spec_freq_width = 0;
   double label_smoothing = 0;  // softened training targets (FitOptions); 0: off
   double ema = 0;  // >0: the optimizer's use_ema with this ema_momentum, every fit; 0: off
+  int filters = 32;                   // channels of the four Conv2D layers (model.json: 32)
   std::vector<std::string> teachers;  // float models (wakeword_float.bin): distillation; empty: off
   double distill_weight = 0.5;        // the teachers' share of each training target
 };

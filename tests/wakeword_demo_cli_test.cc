@@ -204,13 +204,14 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_EQ(mote::testing::RunCommand(eval_cmd + " --val-stream " + (dir / "stream.wav").string(), &ev_out, true), 1);
   EXPECT_NE(ev_out.find("the same file as the test stream"), std::string::npos) << ev_out;
 
-  // Distillation from the float model just trained: soft targets, so the
-  // student's loss is categorical cross-entropy; the report names the teacher.
+  // Distillation from the float model just trained into a narrower student
+  // (--filters 8 against the teacher's 32): soft targets, so the student's
+  // loss is categorical cross-entropy; the report names the teacher.
   const std::string distil = std::string(MOTE_CLI) + " demo wakeword --out " + (dir / "distil").string() +
                              " --data " + (dir / "data").string() + " --stream " + (dir / "stream.wav").string() +
                              " --val-stream " + (dir / "val_stream.wav").string() +
                              " --epochs 1 --shifts 1 --talk-minutes 1 --talk-keywords 6 --negatives 300"
-                             " --mine-rounds 1 --mine-epochs 1 --mine-threshold 0.05 --max-frr 1 --seed 3 -q";
+                             " --mine-rounds 1 --mine-epochs 1 --mine-threshold 0.05 --max-frr 1 --seed 3 --filters 8 -q";
   const std::string teacher = (dir / "wakeword_float.bin").string();
   std::string d_out;
   ASSERT_EQ(RunCommand(distil + " --teacher " + teacher + " --distill-weight 0.7 --json", &d_out), 0) << d_out;
@@ -219,7 +220,12 @@ TEST(WakewordDemoCli, SmokeRunKeepsSpeakersApartAndItsOperatingPointReproduces) 
   EXPECT_DOUBLE_EQ(dj["training"]["distill_weight"].get<double>(), 0.7);
   std::ifstream student(dir / "distil" / "model.json");
   ASSERT_TRUE(student);
-  EXPECT_EQ(json::parse(student)["loss"], "categorical_crossentropy");
+  const json sj = json::parse(student);
+  EXPECT_EQ(sj["loss"], "categorical_crossentropy");
+  int narrowed = 0;
+  for (const auto& layer : sj["layers"])
+    if (layer["type"] == "Conv2D") narrowed += layer["filters"] == 8 ? 1 : -100;
+  EXPECT_EQ(narrowed, 4);
   // A teacher that is not a model is refused by name.
   d_out.clear();
   EXPECT_EQ(mote::testing::RunCommand(distil + " --teacher " + (dir / "report.json").string(), &d_out, true), 1);
