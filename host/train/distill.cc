@@ -1,6 +1,5 @@
 #include "host/train/distill.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace mote::train {
@@ -16,9 +15,8 @@ bool TeacherProbabilities(const std::vector<Sequential*>& teachers, const Tensor
   for (size_t t = 0; t < teachers.size(); ++t) {
     Sequential& m = *teachers[t];
     const std::string who = "teacher " + std::to_string(t + 1);
-    const Shape& in = m.input_shape();
-    if (x.shape.size() != in.size() + 1 || !std::equal(in.begin(), in.end(), x.shape.begin() + 1)) {
-      *err = who + ": takes input " + ShapeString(in) + ", the data rows are " +
+    if (!TakesInput(m, x)) {
+      *err = who + ": takes input " + ShapeString(m.input_shape()) + ", the data rows are " +
              ShapeString(Shape(x.shape.begin() + (x.shape.empty() ? 0 : 1), x.shape.end()));
       return false;
     }

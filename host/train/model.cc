@@ -225,10 +225,14 @@ std::unique_ptr<Sequential> Sequential::Load(const std::string& path, std::strin
   return m;
 }
 
+bool TakesInput(const Sequential& m, const Tensor& x) {
+  const Shape& want = m.input_shape();
+  return x.shape.size() == want.size() + 1 && std::equal(want.begin(), want.end(), x.shape.begin() + 1);
+}
+
 bool CheckData(const Sequential& m, const Tensor& x, const Tensor& y, std::string* err) {
-  Shape want = m.input_shape();
-  if (x.shape.size() != want.size() + 1 ||
-      !std::equal(want.begin(), want.end(), x.shape.begin() + 1)) {
+  const Shape& want = m.input_shape();
+  if (!TakesInput(m, x)) {
     *err = "data shape " + ShapeString(x.shape) + " does not match the model input [N," +
            ShapeString(want).substr(1);
     return false;

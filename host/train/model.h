@@ -139,6 +139,8 @@ class Sequential {
 // Checks a data set against a model: x is [N] + input shape, y has N rows
 // and matching width, everything finite, class labels in range.
 bool CheckData(const Sequential& m, const Tensor& x, const Tensor& y, std::string* err);
+// True when x is [N] + the model's input shape.
+bool TakesInput(const Sequential& m, const Tensor& x);
 
 }  // namespace mote::train
 
