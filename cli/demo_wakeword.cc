@@ -446,7 +446,8 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   }
 
   // 4. Training (val split = the val speakers' clips, appended last).
-  json spec = json::parse(kModel);
+  const json recipe = json::parse(kModel);
+  json spec = recipe;
   if (!teachers.empty()) spec["loss"] = "categorical_crossentropy";  // soft targets
   for (auto& layer : spec["layers"])
     if (layer["type"] == "Conv2D") layer["filters"] = o.filters;
@@ -570,7 +571,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   const train::Report int8_report = train::ClassificationReport(te.labels, int8_pred, labels);
   const std::string model_path = o.out + "/wakeword_int8.tflite";
   // The recipe's text, unless --teacher (the loss) or --filters changed it.
-  const std::string model_json = spec == json::parse(kModel) ? std::string(kModel) : spec.dump(2) + "\n";
+  const std::string model_json = spec == recipe ? std::string(kModel) : spec.dump(2) + "\n";
   if (!host::WriteFile(model_path, q.tflite.data(), q.tflite.size(), &err) ||
       !model->Save(o.out + "/wakeword_float.bin", &err) ||
       !host::WriteFile(o.out + "/model.json", model_json.data(), model_json.size(), &err))
