@@ -1,5 +1,5 @@
-// mote wakeword MODEL STREAM.wav [--point operating_point.json] [--hop 250ms]
-//   [--threshold P] [--window K] [--refractory 1000ms] [--truth STREAM.csv] [--sweep] [--json]
+// mote wakeword MODEL STREAM.wav [MORE.wav ...] [--point operating_point.json] [--hop 250ms]
+//   [--threshold P] [--window K] [--refractory 1000ms] [--truth STREAM.csv ...] [--sweep] [--json]
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -19,7 +19,8 @@ namespace ww = host::wakeword;
 using nlohmann::json;
 
 struct WakewordOptions {
-  std::string model, stream, truth, frontend, labels, ignore, point, hop = "250ms", refractory = "1000ms";
+  std::string model, frontend, labels, ignore, point, hop = "250ms", refractory = "1000ms";
+  std::vector<std::string> streams, truth;  // one truth CSV per recording, or none
   std::vector<int> sweep_windows;
   float threshold = 0.6f;
   int window = 3;
@@ -125,6 +126,88 @@ void ApplyPoint(const std::string& path, const CLI::App& cmd, WakewordOptions* o
   if (!given("--gate-units") && !given("--gate")) o->gate_units = gate;
 }
 
+// One recording through the model and the detector, scored against its truth
+// when there is one.
+struct Recording {
+  std::string path;
+  ww::Posteriors post;
+  std::vector<ww::TruthEvent> truth;
+  std::vector<ww::StreamDetection> dets;
+  size_t runs = 0;
+  ww::StreamScore score;
+};
+
+// The misses per group, for the report.
+json ByKeyword(const std::vector<ww::TruthEvent>& truth, const ww::StreamScore& s) {
+  return GroupsJson(ww::MissesBy(truth, s.missed, ww::GroupBy::kKeyword));
+}
+json BySpeaker(const std::vector<ww::TruthEvent>& truth, const ww::StreamScore& s) {
+  return GroupsJson(ww::MissesBy(truth, s.missed, ww::GroupBy::kSpeaker));
+}
+
+json RecordingJson(const Recording& r, const ww::KwsModel& kws) {
+  json j;
+  j["stream"] = r.path;
+  j["duration_s"] = r.post.duration_s;
+  j["inferences"] = r.runs;
+  j["inferences_per_s"] = r.post.duration_s > 0 ? r.runs / r.post.duration_s : 0.0;
+  j["detections"] = json::array();
+  for (size_t i = 0; i < r.dets.size(); ++i) {
+    const auto& d = r.dets[i];
+    json dj = {{"time_s", d.time_s}, {"keyword", kws.labels[d.label]},
+               {"label", d.label}, {"score", d.score}, {"units", d.units}};
+    if (!r.truth.empty()) dj["truth"] = r.score.detection_match[i];
+    j["detections"].push_back(dj);
+  }
+  if (!r.truth.empty()) {
+    j["score"] = ScoreJson(r.score);
+    j["score"]["missed"] = json::array();
+    for (int i : r.score.missed) {
+      const ww::TruthEvent& t = r.truth[static_cast<size_t>(i)];
+      j["score"]["missed"].push_back({{"truth", i}, {"keyword", t.keyword}, {"start_s", t.start_s},
+                                      {"end_s", t.end_s}, {"speaker", t.speaker}});
+    }
+    j["score"]["by_keyword"] = ByKeyword(r.truth, r.score);
+    j["score"]["by_speaker"] = BySpeaker(r.truth, r.score);
+  }
+  return j;
+}
+
+// The FRR and false-accept lines of a score (one recording or pooled).
+void PrintScore(const ww::StreamScore& s, const std::vector<ww::TruthEvent>& truth) {
+  std::printf("keywords %d, detected %d, false rejects %d (%.1f %%", s.keywords, s.detected,
+              s.false_rejects, 100.0 * s.frr);
+  if (s.frr_se > 0) std::printf(", +- %.1f over speakers", 100.0 * s.frr_se);
+  std::printf(")\n");
+  const json by_keyword = ByKeyword(truth, s);
+  PrintMisses("keyword", by_keyword, by_keyword.size());
+  PrintMisses("speaker", BySpeaker(truth, s), 5);
+  std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
+              " duplicates %d\n", s.false_accepts, s.wrong_keyword, s.non_keyword_hours,
+              s.fa_per_hour, s.duplicates);
+}
+
+// Detections, and with a truth the keywords never detected, in stream order
+// (a missed keyword at its end time).
+void PrintRecording(const Recording& r, const ww::KwsModel& kws) {
+  size_t m = 0;
+  for (size_t i = 0; i <= r.dets.size(); ++i) {
+    for (; m < r.score.missed.size(); ++m) {
+      const ww::TruthEvent& t = r.truth[static_cast<size_t>(r.score.missed[m])];
+      if (i < r.dets.size() && t.end_s > r.dets[i].time_s) break;
+      std::printf("%10.2f s  %-10s %5s  MISSED%s%s\n", t.end_s, t.keyword.c_str(), "",
+                  t.speaker.empty() ? "" : "  ", t.speaker.c_str());
+    }
+    if (i == r.dets.size()) break;
+    std::printf("%10.2f s  %-10s %.3f", r.dets[i].time_s, kws.labels[r.dets[i].label].c_str(),
+                r.dets[i].score);
+    if (!r.truth.empty())
+      std::printf("  %s", r.score.detection_match[i] < 0 ? "FALSE ACCEPT" : "ok");
+    std::printf("\n");
+  }
+  if (!r.truth.empty()) PrintScore(r.score, r.truth);
+}
+
 void Run(const WakewordOptions& o) {
   std::string err;
   if (o.window < 1 || o.window > micro::wakeword::kMaxWindow)
@@ -136,6 +219,11 @@ void Run(const WakewordOptions& o) {
   if (o.look_back < 1 || o.look_back > micro::wakeword::kMaxSubHops)
     throw CommandError("--look-back: must be 1..8 grid steps per hop");
   if (!(o.gate >= 0.0f && o.gate <= 1.0f)) throw CommandError("--gate: must be a probability in [0, 1]");
+  if (!o.truth.empty() && o.truth.size() != o.streams.size())
+    throw CommandError("--truth: " + std::to_string(o.truth.size()) + " CSV file(s) for " +
+                       std::to_string(o.streams.size()) + " recording(s); give one per recording, "
+                       "in the same order, or none");
+  if (o.sweep && o.truth.empty()) throw CommandError("--sweep needs --truth STREAM.csv");
   const uint32_t step_ms = hop_ms / o.look_back;
   auto kws = ww::KwsModel::Open(o.model, LoadFrontEnd(o.frontend), SplitList(o.labels), &err);
   if (!kws) throw CommandError(err);
@@ -144,19 +232,6 @@ void Run(const WakewordOptions& o) {
                        std::to_string(hop_ms) + " ms / " + std::to_string(o.look_back) +
                        " is not a whole number of the front end's frame hops (" +
                        std::to_string(kws->fe.hop_us) + " us)");
-  auto audio = host::ReadAudioInt16(o.stream, &err);
-  if (!audio) throw CommandError(err);
-  std::vector<ww::TruthEvent> truth;
-  if (!o.truth.empty() && !ww::LoadTruth(o.truth, &truth, &err)) throw CommandError(err);
-  if (o.sweep && o.truth.empty()) throw CommandError("--sweep needs --truth STREAM.csv");
-
-  ww::StreamOptions so;
-  so.hop_ms = step_ms;  // every grid window; Detect keeps those the device would run
-  so.chunk_samples = static_cast<uint32_t>(o.chunk);
-  ww::Posteriors post;
-  if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so, &post,
-                         &err))
-    throw CommandError(o.stream + ": " + err);
   const std::vector<std::string> ignore = SplitList(o.ignore);
   const auto configure = [&](float threshold, int window) {
     auto c = ww::MakeDetectorConfig(*kws, hop_ms, threshold, window, refractory_ms, ignore);
@@ -171,20 +246,48 @@ void Run(const WakewordOptions& o) {
   micro::wakeword::Detector check;
   micro::ErrorText e;
   if (check.Init(config, &e) != micro::Status::kOk) throw CommandError(e.c_str());
-  size_t runs = 0;
-  const auto dets = ww::Detect(*kws, post, config, &runs);
   ww::ScoreOptions sopt;
   sopt.tolerance_s = o.tolerance;
-  sopt.span_s = post.window_s + (o.window - 1) * step_ms / 1000.0;
-  ww::StreamScore score;
-  json by_keyword, by_speaker;  // the misses per group, for the report
-  if (!truth.empty()) {
-    score = ww::Score(dets, truth, kws->labels, sopt, post.duration_s);
-    by_keyword = GroupsJson(ww::MissesBy(truth, score.missed, ww::GroupBy::kKeyword));
-    by_speaker = GroupsJson(ww::MissesBy(truth, score.missed, ww::GroupBy::kSpeaker));
+  sopt.span_s = (o.window - 1) * step_ms / 1000.0;  // plus the model's window, below
+
+  ww::StreamOptions so;
+  so.hop_ms = step_ms;  // every grid window; Detect keeps those the device would run
+  so.chunk_samples = static_cast<uint32_t>(o.chunk);
+  std::vector<Recording> recs(o.streams.size());
+  for (size_t i = 0; i < recs.size(); ++i) {
+    Recording& r = recs[i];
+    r.path = o.streams[i];
+    if (!o.truth.empty() && !ww::LoadTruth(o.truth[i], &r.truth, &err)) throw CommandError(err);
+    auto audio = host::ReadAudioInt16(r.path, &err);  // freed once the posteriors are there
+    if (!audio) throw CommandError(err);
+    if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so,
+                           &r.post, &err))
+      throw CommandError(r.path + ": " + err);
+    r.dets = ww::Detect(*kws, r.post, config, &r.runs);
+    if (!o.truth.empty()) {
+      ww::ScoreOptions ropt = sopt;
+      ropt.span_s += r.post.window_s;
+      r.score = ww::Score(r.dets, r.truth, kws->labels, ropt, r.post.duration_s);
+    }
+  }
+  std::vector<ww::StreamScore> scores;
+  std::vector<std::vector<ww::TruthEvent>> truths;
+  for (const Recording& r : recs) {
+    scores.push_back(r.score);
+    truths.push_back(r.truth);
+  }
+  const ww::StreamScore pooled = ww::Pool(scores, truths);
+  std::vector<ww::TruthEvent> all_truth;
+  for (const auto& t : truths) all_truth.insert(all_truth.end(), t.begin(), t.end());
+  double seconds = 0.0;
+  size_t runs = 0;
+  for (const Recording& r : recs) {
+    seconds += r.post.duration_s;
+    runs += r.runs;
   }
 
-  // Sweep: the same posteriors through the detector at other thresholds.
+  // Sweep: the same posteriors through the detector at other thresholds,
+  // pooled over the recordings.
   struct SweepRow {
     int window;
     float threshold;
@@ -197,13 +300,17 @@ void Run(const WakewordOptions& o) {
     for (int w : windows) {
       if (w < 1 || w > micro::wakeword::kMaxWindow)
         throw CommandError("--sweep-windows: each must be 1..16");
-      ww::ScoreOptions wopt = sopt;
-      wopt.span_s = post.window_s + (w - 1) * step_ms / 1000.0;
       for (int t = 30; t <= 98; t += (t < 90 ? 5 : 2)) {
         const float p = t / 100.0f;
         const auto c = configure(p, w);
-        table.push_back({w, p, ww::Score(ww::Detect(*kws, post, c), truth, kws->labels, wopt,
-                                         post.duration_s)});
+        std::vector<ww::StreamScore> row;
+        for (const Recording& r : recs) {
+          ww::ScoreOptions wopt = sopt;
+          wopt.span_s = r.post.window_s + (w - 1) * step_ms / 1000.0;
+          row.push_back(ww::Score(ww::Detect(*kws, r.post, c), r.truth, kws->labels, wopt,
+                                  r.post.duration_s));
+        }
+        table.push_back({w, p, ww::Pool(row, truths)});
       }
     }
   }
@@ -211,10 +318,6 @@ void Run(const WakewordOptions& o) {
   if (o.json) {
     json j;
     j["model"] = o.model;
-    j["stream"] = o.stream;
-    j["duration_s"] = post.duration_s;
-    j["inferences"] = runs;
-    j["inferences_per_s"] = post.duration_s > 0 ? runs / post.duration_s : 0.0;
     j["hop_ms"] = hop_ms;
     j["look_back"] = o.look_back;
     j["gate_units"] = config.gate;
@@ -222,23 +325,19 @@ void Run(const WakewordOptions& o) {
     j["refractory_ms"] = refractory_ms;
     j["threshold"] = config.threshold[0] * kws->out_scale;
     j["threshold_units"] = config.threshold[0];
-    j["detections"] = json::array();
-    for (size_t i = 0; i < dets.size(); ++i) {
-      json d = {{"time_s", dets[i].time_s}, {"keyword", kws->labels[dets[i].label]},
-                {"label", dets[i].label}, {"score", dets[i].score}, {"units", dets[i].units}};
-      if (!truth.empty()) d["truth"] = score.detection_match[i];
-      j["detections"].push_back(d);
-    }
-    if (!truth.empty()) {
-      j["score"] = ScoreJson(score);
-      j["score"]["missed"] = json::array();
-      for (int i : score.missed) {
-        const ww::TruthEvent& t = truth[static_cast<size_t>(i)];
-        j["score"]["missed"].push_back({{"truth", i}, {"keyword", t.keyword}, {"start_s", t.start_s},
-                                        {"end_s", t.end_s}, {"speaker", t.speaker}});
+    if (recs.size() == 1) {
+      j.update(RecordingJson(recs[0], *kws));
+    } else {
+      j["duration_s"] = seconds;
+      j["inferences"] = runs;
+      j["inferences_per_s"] = seconds > 0 ? runs / seconds : 0.0;
+      j["recordings"] = json::array();
+      for (const Recording& r : recs) j["recordings"].push_back(RecordingJson(r, *kws));
+      if (!o.truth.empty()) {
+        j["score"] = ScoreJson(pooled);
+        j["score"]["by_keyword"] = ByKeyword(all_truth, pooled);
+        j["score"]["by_speaker"] = BySpeaker(all_truth, pooled);
       }
-      j["score"]["by_keyword"] = by_keyword;
-      j["score"]["by_speaker"] = by_speaker;
     }
     if (o.sweep) {
       j["sweep"] = json::array();
@@ -252,43 +351,25 @@ void Run(const WakewordOptions& o) {
     std::cout << j.dump(2) << "\n";
     return;
   }
-  std::printf("%s: %.1f s, %zu inferences (%.2f per s; hop %u ms, window %d, refractory %u ms, "
-              "threshold %u units = %.3f)\n", o.stream.c_str(), post.duration_s, runs,
-              post.duration_s > 0 ? runs / post.duration_s : 0.0, hop_ms, o.window, refractory_ms,
-              config.threshold[0], config.threshold[0] * kws->out_scale);
-  if (o.look_back > 1)
-    std::printf("look-back: %d grid steps of %u ms per hop, gate %u units = %.3f "
-                "(%zu of the %zu grid windows run)\n", o.look_back, step_ms, config.gate,
-                config.gate * kws->out_scale, runs, post.time_ms.size());
-  // Detections, and with --truth the keywords never detected, in stream order
-  // (a missed keyword at its end time).
-  size_t m = 0;
-  for (size_t i = 0; i <= dets.size(); ++i) {
-    for (; m < score.missed.size(); ++m) {
-      const ww::TruthEvent& t = truth[static_cast<size_t>(score.missed[m])];
-      if (i < dets.size() && t.end_s > dets[i].time_s) break;
-      std::printf("%10.2f s  %-10s %5s  MISSED%s%s\n", t.end_s, t.keyword.c_str(), "",
-                  t.speaker.empty() ? "" : "  ", t.speaker.c_str());
-    }
-    if (i == dets.size()) break;
-    std::printf("%10.2f s  %-10s %.3f", dets[i].time_s, kws->labels[dets[i].label].c_str(),
-                dets[i].score);
-    if (!truth.empty()) std::printf("  %s", score.detection_match[i] < 0 ? "FALSE ACCEPT" : "ok");
-    std::printf("\n");
+  for (const Recording& r : recs) {
+    std::printf("%s: %.1f s, %zu inferences (%.2f per s; hop %u ms, window %d, refractory %u ms, "
+                "threshold %u units = %.3f)\n", r.path.c_str(), r.post.duration_s, r.runs,
+                r.post.duration_s > 0 ? r.runs / r.post.duration_s : 0.0, hop_ms, o.window,
+                refractory_ms, config.threshold[0], config.threshold[0] * kws->out_scale);
+    if (o.look_back > 1)
+      std::printf("look-back: %d grid steps of %u ms per hop, gate %u units = %.3f "
+                  "(%zu of the %zu grid windows run)\n", o.look_back, step_ms, config.gate,
+                  config.gate * kws->out_scale, r.runs, r.post.time_ms.size());
+    PrintRecording(r, *kws);
   }
-  if (!truth.empty()) {
-    std::printf("keywords %d, detected %d, false rejects %d (%.1f %%", score.keywords,
-                score.detected, score.false_rejects, 100.0 * score.frr);
-    if (score.frr_se > 0) std::printf(", +- %.1f over speakers", 100.0 * score.frr_se);
-    std::printf(")\n");
-    PrintMisses("keyword", by_keyword, by_keyword.size());
-    PrintMisses("speaker", by_speaker, 5);
-    std::printf("false accepts %d (%d wrong keyword) in %.3f h without keywords: %.2f per hour;"
-                " duplicates %d\n", score.false_accepts, score.wrong_keyword,
-                score.non_keyword_hours, score.fa_per_hour, score.duplicates);
+  if (recs.size() > 1) {
+    std::printf("\nall %zu recordings: %.1f s, %zu inferences (%.2f per s)\n", recs.size(), seconds,
+                runs, seconds > 0 ? runs / seconds : 0.0);
+    if (!o.truth.empty()) PrintScore(pooled, all_truth);
   }
   if (o.sweep) {
-    std::printf("\nwindow  threshold  FA/h    FA  FRR %%   missed  dup\n");
+    std::printf("\n%swindow  threshold  FA/h    FA  FRR %%   missed  dup\n",
+                recs.size() > 1 ? "all recordings\n" : "");
     for (const SweepRow& r : table)
       std::printf("  %2d      %.2f   %6.2f  %4d  %5.1f  %6d  %3d\n", r.window, r.threshold,
                   r.score.fa_per_hour, r.score.false_accepts, 100.0 * r.score.frr,
@@ -318,11 +399,16 @@ detection at t covers [t - window audio - (window-1)*hop, t]; it is correct
 when it overlaps a true keyword of the same label (+- --tolerance). Keywords
 never detected are listed as MISSED (at their end time, with the speaker),
 and the false rejects are counted per keyword and per speaker (worst first),
-which shows whether they spread or come from a few voices.
+which shows whether they spread or come from a few voices. With several
+recordings (and one --truth per recording), each is scored on its own and
+then all together: keywords, misses, false accepts and hours summed, the
+per-speaker spread over every speaker of them (--sweep is pooled too), so
+several shorter recordings add up to the hours and keywords a claim needs.
 
 Examples:
   mote data synth-stream -o stream.wav                     # 65 min, 240 keywords
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv
+  mote wakeword kws_int8.tflite a.wav b.wav --truth a.csv --truth b.csv   # and pooled
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv --sweep --hop 500ms \
       --sweep-windows 1,2,3
   mote wakeword kws_int8.tflite stream.wav --truth stream.csv --hop 500ms \
@@ -332,7 +418,8 @@ Examples:
   mote wakeword model.tflite clip.wav --frontend fe.bin \
       --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
-  cmd->add_option("stream", o->stream, "recording (WAV/FLAC/..., the front end's rate)")
+  cmd->add_option("streams", o->streams, "recordings (WAV/FLAC/..., the front end's rate); "
+                  "several are scored one by one and pooled")
       ->required();
   cmd->add_option("--hop", o->hop, "time between inferences, e.g. 250ms, 0.5s")
       ->capture_default_str();
@@ -356,7 +443,8 @@ Examples:
   cmd->add_option("--point", o->point, "operating point file (operating_point.json of `mote demo "
                   "wakeword`): hop, window, refractory, threshold, look-back, gate; flags given "
                   "here win")->check(CLI::ExistingFile);
-  cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]");
+  cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]; once "
+                  "per recording, in the same order")->take_all();
   cmd->add_option("--tolerance", o->tolerance, "seconds around a true keyword")
       ->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_flag("--sweep", o->sweep, "also print FA/h and FRR for thresholds 0.30..0.98");

@@ -3,6 +3,7 @@
 // and --json). The committed example model on a 15 s synth-stream recording,
 // whose truth gets two keywords the detector cannot find: one in the first
 // 0.3 s (before any window is full) and one after the end of the audio.
+// Two recordings with a truth each are also pooled into one score.
 // Skipped when espeak-ng or sox is missing.
 #include <gtest/gtest.h>
 
@@ -89,6 +90,33 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   EXPECT_NE(out.find("false rejects by speaker:"), std::string::npos) << out;
   EXPECT_NE(out.find("nobody 2 of 2"), std::string::npos) << out;
   EXPECT_NE(out.find("false rejects by keyword:"), std::string::npos) << out;
+
+  // Two recordings (here the same one twice) are scored one by one and
+  // pooled: every count and the hours doubled, the speaker "nobody" one
+  // cluster of 4 keywords.
+  const std::string two = cli + " wakeword " + (root / "examples/wakeword/wakeword_int8.tflite").string() +
+                          " " + (dir / "s.wav").string() + " " + (dir / "s.wav").string() +
+                          " --point " + (root / "examples/wakeword/operating_point.json").string();
+  const std::string truth2 = " --truth " + (dir / "t.csv").string() + " --truth " + (dir / "t.csv").string();
+  ASSERT_EQ(mote::testing::RunCommand(two + truth2 + " --json", &out, false), 0) << out;
+  const json pooled = json::parse(out);
+  ASSERT_EQ(pooled["recordings"].size(), 2u) << out;
+  EXPECT_EQ(pooled["recordings"][1]["score"], pooled["recordings"][0]["score"]);
+  EXPECT_EQ(pooled["recordings"][0]["score"]["false_rejects"], s["false_rejects"]);
+  const json& p = pooled["score"];
+  EXPECT_EQ(p["keywords"], 12);
+  EXPECT_EQ(p["false_rejects"].get<int>(), 2 * s["false_rejects"].get<int>());
+  EXPECT_EQ(p["false_accepts"].get<int>(), 2 * s["false_accepts"].get<int>());
+  EXPECT_NEAR(p["non_keyword_hours"].get<double>(), 2 * s["non_keyword_hours"].get<double>(), 1e-12);
+  EXPECT_DOUBLE_EQ(p["frr"].get<double>(), s["frr"].get<double>());
+  bool nobody4 = false;
+  for (const json& g : p["by_speaker"]) nobody4 |= g["name"] == "nobody" && g["keywords"] == 4 && g["missed"] == 4;
+  EXPECT_TRUE(nobody4) << p.dump();
+  ASSERT_EQ(mote::testing::RunCommand(two + truth2, &out, false), 0) << out;
+  EXPECT_NE(out.find("all 2 recordings:"), std::string::npos) << out;
+  // One truth for two recordings is refused, naming the counts.
+  EXPECT_NE(mote::testing::RunCommand(two + " --truth " + (dir / "t.csv").string(), &out), 0);
+  EXPECT_NE(out.find("--truth: 1 CSV file(s) for 2 recording(s)"), std::string::npos) << out;
   fs::remove_all(dir);
 }
 

@@ -263,6 +263,31 @@ std::vector<GroupMisses> MissesBy(const std::vector<TruthEvent>& truth, const st
   return v;
 }
 
+namespace {
+
+// frr, frr_se and fa_per_hour from the counts, `missed` and the hours.
+void Rates(const std::vector<TruthEvent>& truth, StreamScore* s) {
+  s->detected = s->keywords - static_cast<int>(s->missed.size());
+  s->false_rejects = static_cast<int>(s->missed.size());
+  s->frr = s->keywords > 0 ? static_cast<double>(s->false_rejects) / s->keywords : 0.0;
+  // Cluster (ratio-estimator) standard error over speakers:
+  // sqrt(S / (S - 1) * sum_s (misses_s - frr * keywords_s)^2) / keywords.
+  s->frr_se = 0.0;
+  const std::vector<GroupMisses> speakers = MissesBy(truth, s->missed, GroupBy::kSpeaker);
+  if (speakers.size() >= 2 && s->keywords > 0) {
+    double sum = 0.0;
+    for (const GroupMisses& g : speakers) {
+      const double d = g.missed - s->frr * g.keywords;
+      sum += d * d;
+    }
+    const double k = static_cast<double>(speakers.size());
+    s->frr_se = std::sqrt(sum * k / (k - 1.0)) / s->keywords;
+  }
+  s->fa_per_hour = s->non_keyword_hours > 0 ? s->false_accepts / s->non_keyword_hours : 0.0;
+}
+
+}  // namespace
+
 StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<TruthEvent>& truth,
                   const std::vector<std::string>& labels, const ScoreOptions& opt,
                   double duration_s) {
@@ -298,23 +323,28 @@ StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<Tr
   }
   for (size_t i = 0; i < truth.size(); ++i)
     if (hits[i] == 0) s.missed.push_back(static_cast<int>(i));
-  s.detected = s.keywords - static_cast<int>(s.missed.size());
-  s.false_rejects = static_cast<int>(s.missed.size());
-  s.frr = s.keywords > 0 ? static_cast<double>(s.false_rejects) / s.keywords : 0.0;
-  // Cluster (ratio-estimator) standard error over speakers:
-  // sqrt(S / (S - 1) * sum_s (misses_s - frr * keywords_s)^2) / keywords.
-  const std::vector<GroupMisses> speakers = MissesBy(truth, s.missed, GroupBy::kSpeaker);
-  if (speakers.size() >= 2 && s.keywords > 0) {
-    double sum = 0.0;
-    for (const GroupMisses& g : speakers) {
-      const double d = g.missed - s.frr * g.keywords;
-      sum += d * d;
-    }
-    const double k = static_cast<double>(speakers.size());
-    s.frr_se = std::sqrt(sum * k / (k - 1.0)) / s.keywords;
-  }
-  s.fa_per_hour = s.non_keyword_hours > 0 ? s.false_accepts / s.non_keyword_hours : 0.0;
+  Rates(truth, &s);
   return s;
+}
+
+StreamScore Pool(const std::vector<StreamScore>& scores,
+                 const std::vector<std::vector<TruthEvent>>& truths) {
+  StreamScore p;
+  std::vector<TruthEvent> all;
+  for (size_t r = 0; r < scores.size(); ++r) {
+    const StreamScore& s = scores[r];
+    const int offset = static_cast<int>(all.size());
+    if (r < truths.size()) all.insert(all.end(), truths[r].begin(), truths[r].end());
+    p.keywords += s.keywords;
+    p.false_accepts += s.false_accepts;
+    p.wrong_keyword += s.wrong_keyword;
+    p.duplicates += s.duplicates;
+    p.non_keyword_hours += s.non_keyword_hours;
+    for (int m : s.detection_match) p.detection_match.push_back(m < 0 ? m : m + offset);
+    for (int m : s.missed) p.missed.push_back(m + offset);
+  }
+  Rates(all, &p);
+  return p;
 }
 
 }  // namespace mote::host::wakeword

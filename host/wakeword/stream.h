@@ -142,6 +142,13 @@ StreamScore Score(const std::vector<StreamDetection>& dets, const std::vector<Tr
                   const std::vector<std::string>& labels, const ScoreOptions& opt,
                   double duration_s);
 
+// Several recordings scored as one (`scores[r]` of `truths[r]`): counts and
+// hours summed, frr and fa_per_hour of the sums, frr_se over the speakers of
+// all of them (a name in two recordings is one speaker). `missed` and
+// `detection_match` index the truths one after another, as if concatenated.
+StreamScore Pool(const std::vector<StreamScore>& scores,
+                 const std::vector<std::vector<TruthEvent>>& truths);
+
 // Where the false rejects concentrate: the truth rows grouped by speaker
 // (rows that name none left out) or by keyword, with the misses of each
 // (`missed`: StreamScore::missed of that truth), most misses first, then by

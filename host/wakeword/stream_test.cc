@@ -85,6 +85,39 @@ TEST(WakewordScore, FrrStandardErrorTreatsSpeakersAsClusters) {
   EXPECT_EQ(Score(dets, truth, kLabels, ScoreOptions{}, 100.0).frr_se, 0.0);
 }
 
+TEST(WakewordScore, PoolsRecordingsAsOne) {
+  // Recording 1: speakers a (1 of 2 missed) and b (0 of 1), 1 false accept in
+  // 1 h. Recording 2: speaker a again (2 of 2 missed) and c (0 of 1), 2 false
+  // accepts in 3 h. Pooled: 3 of 6 missed, 3 FA in 4 h.
+  const std::vector<TruthEvent> t1 = {{"yes", 10, 10.5, "a"}, {"yes", 20, 20.5, "a"},
+                                      {"no", 30, 30.5, "b"}};
+  const std::vector<TruthEvent> t2 = {{"yes", 10, 10.5, "a"}, {"no", 20, 20.5, "a"},
+                                      {"yes", 30, 30.5, "c"}};
+  const std::vector<StreamDetection> d1 = {{2, 10.9, 0.9f}, {3, 30.9, 0.9f}, {2, 500, 0.9f}};
+  const std::vector<StreamDetection> d2 = {{2, 30.9, 0.9f}, {2, 600, 0.9f}, {3, 900, 0.9f}};
+  const StreamScore s1 = Score(d1, t1, kLabels, ScoreOptions{}, 3600.0 + 1.5);
+  const StreamScore s2 = Score(d2, t2, kLabels, ScoreOptions{}, 3 * 3600.0 + 1.5);
+  const StreamScore p = Pool({s1, s2}, {t1, t2});
+  EXPECT_EQ(p.keywords, 6);
+  EXPECT_EQ(p.detected, 3);
+  EXPECT_EQ(p.false_rejects, 3);
+  EXPECT_DOUBLE_EQ(p.frr, 0.5);
+  EXPECT_EQ(p.false_accepts, 3);
+  EXPECT_NEAR(p.non_keyword_hours, 4.0, 1e-12);
+  EXPECT_NEAR(p.fa_per_hour, 0.75, 1e-9);
+  // Indices into t1 then t2; the second recording's shifted by 3.
+  EXPECT_EQ(p.missed, (std::vector<int>{1, 3, 4}));
+  EXPECT_EQ(p.detection_match, (std::vector<int>{0, 2, -1, 5, -1, -1}));
+  // Speaker a is one cluster over both recordings: a 3 of 4, b 0 of 1,
+  // c 0 of 1; d = 3 - 2, -0.5, -0.5; sqrt(3 / 2 * 1.5) / 6.
+  EXPECT_NEAR(p.frr_se, 1.5 / 6.0, 1e-12);
+  // One recording pools to itself.
+  const StreamScore one = Pool({s1}, {t1});
+  EXPECT_EQ(one.missed, s1.missed);
+  EXPECT_DOUBLE_EQ(one.frr_se, s1.frr_se);
+  EXPECT_DOUBLE_EQ(one.fa_per_hour, s1.fa_per_hour);
+}
+
 TEST(WakewordScore, PrefersAnUnmatchedKeyword) {
   // Two "yes" close together; two detections each overlapping both.
   const std::vector<TruthEvent> truth = {{"yes", 10.0, 10.4}, {"yes", 10.8, 11.2}};
