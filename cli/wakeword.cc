@@ -222,7 +222,7 @@ void Run(const WakewordOptions& o) {
   if (!o.truth.empty() && o.truth.size() != o.streams.size())
     throw CommandError("--truth: " + std::to_string(o.truth.size()) + " CSV file(s) for " +
                        std::to_string(o.streams.size()) + " recording(s); give one per recording, "
-                       "in the same order, or none");
+                       "in the same order, or none (each --truth takes one file)");
   if (o.sweep && o.truth.empty()) throw CommandError("--sweep needs --truth STREAM.csv");
   const uint32_t step_ms = hop_ms / o.look_back;
   auto kws = ww::KwsModel::Open(o.model, LoadFrontEnd(o.frontend), SplitList(o.labels), &err);
@@ -444,7 +444,8 @@ Examples:
                   "wakeword`): hop, window, refractory, threshold, look-back, gate; flags given "
                   "here win")->check(CLI::ExistingFile);
   cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]; once "
-                  "per recording, in the same order")->take_all();
+                  "per recording, in the same order")
+      ->allow_extra_args(false);
   cmd->add_option("--tolerance", o->tolerance, "seconds around a true keyword")
       ->capture_default_str()->check(CLI::Range(0.0, 10.0));
   cmd->add_flag("--sweep", o->sweep, "also print FA/h and FRR for thresholds 0.30..0.98");

@@ -114,6 +114,16 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   EXPECT_TRUE(nobody4) << p.dump();
   ASSERT_EQ(mote::testing::RunCommand(two + truth2, &out, false), 0) << out;
   EXPECT_NE(out.find("all 2 recordings:"), std::string::npos) << out;
+  // --truth takes one file each time, so it may stand before a recording.
+  ASSERT_EQ(mote::testing::RunCommand(cli + " wakeword --truth " + (dir / "t.csv").string() + " " +
+                                          (root / "examples/wakeword/wakeword_int8.tflite").string() +
+                                          " " + (dir / "s.wav").string() + " --point " +
+                                          (root / "examples/wakeword/operating_point.json").string() +
+                                          " --json",
+                                      &out, false),
+            0)
+      << out;
+  EXPECT_EQ(json::parse(out)["score"], s);
   // One truth for two recordings is refused, naming the counts.
   EXPECT_NE(mote::testing::RunCommand(two + " --truth " + (dir / "t.csv").string(), &out), 0);
   EXPECT_NE(out.find("--truth: 1 CSV file(s) for 2 recording(s)"), std::string::npos) << out;
