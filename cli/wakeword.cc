@@ -246,9 +246,13 @@ void Run(const WakewordOptions& o) {
   micro::wakeword::Detector check;
   micro::ErrorText e;
   if (check.Init(config, &e) != micro::Status::kOk) throw CommandError(e.c_str());
-  ww::ScoreOptions sopt;
-  sopt.tolerance_s = o.tolerance;
-  sopt.span_s = (o.window - 1) * step_ms / 1000.0;  // plus the model's window, below
+  // A detection covers the model's window plus (window - 1) grid steps.
+  const auto score_options = [&](const ww::Posteriors& post, int window) {
+    ww::ScoreOptions opt;
+    opt.tolerance_s = o.tolerance;
+    opt.span_s = post.window_s + (window - 1) * step_ms / 1000.0;
+    return opt;
+  };
 
   ww::StreamOptions so;
   so.hop_ms = step_ms;  // every grid window; Detect keeps those the device would run
@@ -264,27 +268,23 @@ void Run(const WakewordOptions& o) {
                            &r.post, &err))
       throw CommandError(r.path + ": " + err);
     r.dets = ww::Detect(*kws, r.post, config, &r.runs);
-    if (!o.truth.empty()) {
-      ww::ScoreOptions ropt = sopt;
-      ropt.span_s += r.post.window_s;
-      r.score = ww::Score(r.dets, r.truth, kws->labels, ropt, r.post.duration_s);
-    }
+    if (!o.truth.empty())
+      r.score = ww::Score(r.dets, r.truth, kws->labels, score_options(r.post, o.window),
+                          r.post.duration_s);
   }
   std::vector<ww::StreamScore> scores;
   std::vector<std::vector<ww::TruthEvent>> truths;
-  for (const Recording& r : recs) {
-    scores.push_back(r.score);
-    truths.push_back(r.truth);
-  }
-  const ww::StreamScore pooled = ww::Pool(scores, truths);
-  std::vector<ww::TruthEvent> all_truth;
-  for (const auto& t : truths) all_truth.insert(all_truth.end(), t.begin(), t.end());
+  std::vector<ww::TruthEvent> all_truth;  // the truths one after another, as Pool indexes them
   double seconds = 0.0;
   size_t runs = 0;
   for (const Recording& r : recs) {
+    scores.push_back(r.score);
+    truths.push_back(r.truth);
+    all_truth.insert(all_truth.end(), r.truth.begin(), r.truth.end());
     seconds += r.post.duration_s;
     runs += r.runs;
   }
+  const ww::StreamScore pooled = ww::Pool(scores, truths);
 
   // Sweep: the same posteriors through the detector at other thresholds,
   // pooled over the recordings.
@@ -304,12 +304,9 @@ void Run(const WakewordOptions& o) {
         const float p = t / 100.0f;
         const auto c = configure(p, w);
         std::vector<ww::StreamScore> row;
-        for (const Recording& r : recs) {
-          ww::ScoreOptions wopt = sopt;
-          wopt.span_s = r.post.window_s + (w - 1) * step_ms / 1000.0;
-          row.push_back(ww::Score(ww::Detect(*kws, r.post, c), r.truth, kws->labels, wopt,
-                                  r.post.duration_s));
-        }
+        for (const Recording& r : recs)
+          row.push_back(ww::Score(ww::Detect(*kws, r.post, c), r.truth, kws->labels,
+                                  score_options(r.post, w), r.post.duration_s));
         table.push_back({w, p, ww::Pool(row, truths)});
       }
     }
