@@ -42,9 +42,11 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   truth << in.rdbuf();
   std::ofstream(dir / "t.csv") << truth.str() << "zero,0.05,0.30,nobody\nnine,20.0,20.4,nobody\n";
   const fs::path root = fs::path(__FILE__).parent_path().parent_path();
-  const std::string cmd = cli + " wakeword " + (root / "examples/wakeword/wakeword_int8.tflite").string() +
-                          " " + (dir / "s.wav").string() + " --truth " + (dir / "t.csv").string() +
-                          " --point " + (root / "examples/wakeword/operating_point.json").string();
+  const std::string model = " " + (root / "examples/wakeword/wakeword_int8.tflite").string();
+  const std::string point = " --point " + (root / "examples/wakeword/operating_point.json").string();
+  const std::string wav = " " + (dir / "s.wav").string();
+  const std::string truth1 = " --truth " + (dir / "t.csv").string();
+  const std::string cmd = cli + " wakeword" + model + wav + truth1 + point;
 
   ASSERT_EQ(mote::testing::RunCommand(cmd + " --json", &out, false), 0) << out;
   const json s = json::parse(out)["score"];
@@ -94,10 +96,8 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   // Two recordings (here the same one twice) are scored one by one and
   // pooled: every count and the hours doubled, the speaker "nobody" one
   // cluster of 4 keywords.
-  const std::string two = cli + " wakeword " + (root / "examples/wakeword/wakeword_int8.tflite").string() +
-                          " " + (dir / "s.wav").string() + " " + (dir / "s.wav").string() +
-                          " --point " + (root / "examples/wakeword/operating_point.json").string();
-  const std::string truth2 = " --truth " + (dir / "t.csv").string() + " --truth " + (dir / "t.csv").string();
+  const std::string two = cli + " wakeword" + model + wav + wav + point;
+  const std::string truth2 = truth1 + truth1;
   ASSERT_EQ(mote::testing::RunCommand(two + truth2 + " --json", &out, false), 0) << out;
   const json pooled = json::parse(out);
   ASSERT_EQ(pooled["recordings"].size(), 2u) << out;
@@ -107,25 +107,21 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   EXPECT_EQ(p["keywords"], 12);
   EXPECT_EQ(p["false_rejects"].get<int>(), 2 * s["false_rejects"].get<int>());
   EXPECT_EQ(p["false_accepts"].get<int>(), 2 * s["false_accepts"].get<int>());
-  EXPECT_NEAR(p["non_keyword_hours"].get<double>(), 2 * s["non_keyword_hours"].get<double>(), 1e-12);
+  EXPECT_NEAR(p["non_keyword_hours"].get<double>(), 2 * s["non_keyword_hours"].get<double>(),
+              1e-12);
   EXPECT_DOUBLE_EQ(p["frr"].get<double>(), s["frr"].get<double>());
   bool nobody4 = false;
-  for (const json& g : p["by_speaker"]) nobody4 |= g["name"] == "nobody" && g["keywords"] == 4 && g["missed"] == 4;
+  for (const json& g : p["by_speaker"])
+    nobody4 |= g["name"] == "nobody" && g["keywords"] == 4 && g["missed"] == 4;
   EXPECT_TRUE(nobody4) << p.dump();
   ASSERT_EQ(mote::testing::RunCommand(two + truth2, &out, false), 0) << out;
   EXPECT_NE(out.find("all 2 recordings:"), std::string::npos) << out;
   // --truth takes one file each time, so it may stand before a recording.
-  ASSERT_EQ(mote::testing::RunCommand(cli + " wakeword --truth " + (dir / "t.csv").string() + " " +
-                                          (root / "examples/wakeword/wakeword_int8.tflite").string() +
-                                          " " + (dir / "s.wav").string() + " --point " +
-                                          (root / "examples/wakeword/operating_point.json").string() +
-                                          " --json",
-                                      &out, false),
-            0)
-      << out;
+  const std::string truth_first = cli + " wakeword" + truth1 + model + wav + point + " --json";
+  ASSERT_EQ(mote::testing::RunCommand(truth_first, &out, false), 0) << out;
   EXPECT_EQ(json::parse(out)["score"], s);
   // One truth for two recordings is refused, naming the counts.
-  EXPECT_NE(mote::testing::RunCommand(two + " --truth " + (dir / "t.csv").string(), &out), 0);
+  EXPECT_NE(mote::testing::RunCommand(two + truth1, &out), 0);
   EXPECT_NE(out.find("--truth: 1 CSV file(s) for 2 recording(s)"), std::string::npos) << out;
   fs::remove_all(dir);
 }
