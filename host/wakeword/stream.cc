@@ -76,6 +76,23 @@ std::unique_ptr<KwsModel> KwsModel::Open(const std::string& path,
   return kws;
 }
 
+bool SameFeaturesAndLabels(const KwsModel& first, const KwsModel& verifier, std::string* why) {
+  if (verifier.labels != first.labels) {
+    *why = "its labels differ from the first model's";
+    return false;
+  }
+  const auto blob = [](const KwsModel& k) {
+    std::vector<uint8_t> b(mdsp::kMaxConfigBytes);
+    b.resize(mdsp::EncodeConfig(k.fe, k.fe.normalize ? &k.norm : nullptr, b.data(), b.size()));
+    return b;
+  };
+  if (blob(verifier) != blob(first)) {
+    *why = "its front-end config differs from the first model's (it must see the same features)";
+    return false;
+  }
+  return true;
+}
+
 bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t sample_rate,
                    const StreamOptions& opt, Posteriors* out, std::string* err) {
   const mdsp::FrontEndConfig& c = kws->fe;
@@ -109,6 +126,7 @@ bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t 
   *out = Posteriors{};
   out->num_classes = classes;
   out->hop_ms = opt.hop_ms;
+  out->zero_point = kws->out_zero_point;
   out->duration_s = static_cast<double>(samples.size()) / sample_rate;
   out->window_s = static_cast<double>((c.frames - 1) * mdsp::HopSamples(c) +
                                       mdsp::WindowSamples(c)) / sample_rate;
@@ -161,39 +179,67 @@ uint16_t ProbabilityUnits(const KwsModel& kws, float p) {
 
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
                                     const micro::wakeword::DetectorConfig& c,
-                                    size_t* model_runs) {
+                                    size_t* model_runs,
+                                    const std::vector<const Posteriors*>& verifiers,
+                                    size_t* verified) {
+  namespace mww = micro::wakeword;
   std::vector<StreamDetection> out;
-  size_t runs = 0;
+  size_t runs = 0, checked = 0;
   if (model_runs != nullptr) *model_runs = 0;
-  micro::wakeword::Detector d;
+  if (verified != nullptr) *verified = 0;
+  mww::Detector d;
   if (d.Init(c, nullptr) != Status::kOk) return out;
   const uint32_t step = c.hop_ms / c.sub_hops;
   if (p.hop_ms != step || p.time_ms.empty()) return out;
+  for (const Posteriors* v : verifiers)
+    if (v->time_ms.size() != p.time_ms.size() || v->num_classes != p.num_classes) return out;
   const uint32_t first = p.time_ms.front();
-  const auto row = [&](uint32_t t) -> const int8_t* {  // the grid window ending at t, if run
-    if (t < first || (t - first) % step != 0) return nullptr;
+  const int n = p.num_classes;
+  const auto row = [&](uint32_t t) -> long {  // the grid window ending at t, if run
+    if (t < first || (t - first) % step != 0) return -1;
     const size_t i = (t - first) / step;
-    return i < p.time_ms.size() ? &p.scores[i * p.num_classes] : nullptr;
+    return i < p.time_ms.size() ? static_cast<long>(i) : -1;
   };
-  const auto keep = [&](bool fired, const micro::wakeword::Detection& det) {
+  // Row i's scores as the device computes them; returns the first model's best keyword.
+  const auto scores = [&](size_t i, uint8_t* s) {
+    mww::ToScores(&p.scores[i * n], kws.out_zero_point, n, s);
+    const uint8_t best = d.BestKeyword(s);
+    if (!verifiers.empty() && d.Verifies(best)) {
+      mww::ScoreMean m;
+      m.Add(s, n);
+      for (const Posteriors* v : verifiers) m.AddS8(&v->scores[i * n], v->zero_point, n);
+      m.Mean(n, s);
+      ++checked;
+    }
+    return best;
+  };
+  const auto keep = [&](bool fired, const mww::Detection& det) {
     if (fired) out.push_back({det.label, det.time_ms / 1000.0, det.score * kws.out_scale, det.score});
   };
+  uint8_t s[mww::kMaxClasses];
   for (size_t i = 0; i < p.time_ms.size(); ++i) {
     const uint32_t t = p.time_ms[i];
     if (t % c.hop_ms != 0) continue;  // between anchors: run only through look-back
     ++runs;
-    micro::wakeword::Detection det;
-    const int back = d.Anchor(&p.scores[i * p.num_classes], kws.out_zero_point);
+    mww::Detection det;
+    const uint8_t best = scores(i, s);
+    const int back = d.Anchor(s, best);
     for (int j = c.sub_hops - 1; j >= 1; --j) {
       if (static_cast<uint32_t>(j) * step > t) continue;  // before the stream began
       const uint32_t tj = t - static_cast<uint32_t>(j) * step;
-      const int8_t* q = back > 0 ? row(tj) : nullptr;
-      runs += q != nullptr ? 1 : 0;
-      keep(q != nullptr ? d.PushS8(q, kws.out_zero_point, tj, &det) : d.Skip(tj, &det), det);
+      const long r = back > 0 ? row(tj) : -1;
+      if (r >= 0) {
+        ++runs;
+        scores(static_cast<size_t>(r), s);
+        keep(d.Push(s, tj, &det), det);
+      } else {
+        keep(d.Skip(tj, &det), det);
+      }
     }
     keep(d.PushAnchor(t, &det), det);
   }
   if (model_runs != nullptr) *model_runs = runs;
+  if (verified != nullptr) *verified = checked;
   return out;
 }
 

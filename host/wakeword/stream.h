@@ -48,6 +48,11 @@ struct KwsModel {
                                         const std::vector<std::string>& labels, std::string* err);
 };
 
+// A verifier must see what the first model sees and score the same classes:
+// the same labels and the same front-end config (with its normalisation).
+// False and *why (naming the difference) otherwise.
+bool SameFeaturesAndLabels(const KwsModel& first, const KwsModel& verifier, std::string* why);
+
 struct StreamOptions {
   uint32_t hop_ms = 250;        // model every hop (a multiple of the front end's hop)
   uint32_t chunk_samples = 320; // PushSamples block
@@ -61,6 +66,7 @@ struct Posteriors {
   double window_s = 0.0;             // audio one inference sees
   std::vector<uint32_t> time_ms;     // stream time at the inference (end of its window)
   std::vector<int8_t> scores;        // [inference][class], raw int8 output
+  int32_t zero_point = 0;            // the model's output zero point
 };
 
 // Runs the stream; false and *err on a front-end or model failure.
@@ -88,9 +94,17 @@ struct StreamDetection {
 // gate opens (micro/wakeword/detector.h), as the device runs them only then.
 // *model_runs (optional): the inferences the device makes (anchors plus
 // windows run by look-back). Empty when p.hop_ms != c.hop_ms / S.
+// Verifiers (c.verify > 0): `verifiers` are the verifier models' posteriors
+// over the same grid (RunPosteriors with the same options; empty result when
+// a row count differs); a window run whose first-model best keyword score
+// reaches c.verify is scored as the mean of all the models (ScoreMean), as
+// the device does. *verified (optional): such windows (each costs one run
+// of every verifier).
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
                                     const micro::wakeword::DetectorConfig& c,
-                                    size_t* model_runs = nullptr);
+                                    size_t* model_runs = nullptr,
+                                    const std::vector<const Posteriors*>& verifiers = {},
+                                    size_t* verified = nullptr);
 
 // Front-end frames per look-back grid step (hop_ms / look_back: the `back`
 // of CopyFramesS8 per step), or -1 when hop_ms is not a multiple of

@@ -204,6 +204,7 @@ Posteriors GridPosteriors(const KwsModel& kws, size_t rows, const std::vector<si
   p.hop_ms = 100;
   p.duration_s = 1.0 + rows * 0.1;
   p.window_s = 0.99;
+  p.zero_point = kws.out_zero_point;
   for (size_t i = 0; i < rows; ++i) {
     p.time_ms.push_back(static_cast<uint32_t>(1000 + 100 * i));
     for (int k = 0; k < p.num_classes; ++k) {
@@ -265,6 +266,42 @@ TEST(WakewordStream, LookBackRunsTheWindowsBetweenOnlyWhenTheGateOpens) {
   EXPECT_EQ(d[0].label, 2);
   EXPECT_NEAR(d[0].time_s, 1.0 + 1.4, 1e-9);  // rows 13 + 14 average 250 first
   EXPECT_EQ(d[0].units, 250);
+}
+
+TEST(WakewordStream, VerifiersAverageTheWindowsTheFirstModelFlags) {
+  std::string err;
+  auto kws = KwsModel::Open(kModel, {}, {}, &err);
+  ASSERT_NE(kws, nullptr) << err;
+  auto c = MakeDetectorConfig(*kws, 500, 0.8f, 2, 1000);  // 205 units
+  c.sub_hops = 5;
+  c.gate = 100;
+  c.verify = 128;
+  // The first model is sure (250) at rows 13-15; the verifier is not (150),
+  // and is sure (250) at row 5, where the first model is at 2 units.
+  const Posteriors first = GridPosteriors(*kws, 31, {13, 14, 15}, 250);
+  const Posteriors doubt = GridPosteriors(*kws, 31, {5, 13, 14, 15}, 150);
+  size_t runs = 0, verified = 0;
+  ASSERT_EQ(Detect(*kws, first, c, &runs).size(), 1u);  // alone: fires at 250
+  EXPECT_TRUE(Detect(*kws, first, c, &runs, {&doubt}, &verified).empty());  // mean 200 < 205
+  EXPECT_EQ(runs, 7u + 4u + 4u);  // the first model's runs do not change
+  EXPECT_EQ(verified, 3u);        // rows 13, 14 (look-back) and 15 (anchor) reach 128
+  // Two verifiers sure at 250 lift a first model at 200: (200 + 2 * 250) / 3 = 233.
+  const Posteriors unsure = GridPosteriors(*kws, 31, {13, 14, 15}, 200);
+  const Posteriors sure = GridPosteriors(*kws, 31, {13, 14, 15}, 250);
+  EXPECT_TRUE(Detect(*kws, unsure, c).empty());
+  const auto d = Detect(*kws, unsure, c, &runs, {&sure, &sure}, &verified);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].units, 233);
+  EXPECT_EQ(verified, 3u);
+  // Above the first model's best the verifiers never run: the first model alone.
+  c.verify = 251;
+  ASSERT_EQ(Detect(*kws, first, c, &runs, {&doubt}, &verified).size(), 1u);
+  EXPECT_EQ(verified, 0u);
+  // A verifier over another grid: nothing.
+  c.verify = 128;
+  const Posteriors shorter = GridPosteriors(*kws, 30, {13}, 250);
+  EXPECT_TRUE(Detect(*kws, first, c, &runs, {&shorter}, &verified).empty());
+  EXPECT_EQ(runs, 0u);
 }
 
 TEST(WakewordStream, RejectsWrongRateAndBadHop) {

@@ -83,14 +83,28 @@ bool Detector::Push(const uint8_t* scores, uint32_t time_ms, Detection* out) {
   return true;
 }
 
-namespace {
-void ToScores(const int8_t* q, int32_t zero_point, int n, uint8_t* scores) {
-  for (int k = 0; k < n; ++k) {
+void ToScores(const int8_t* q, int32_t zero_point, int num_classes, uint8_t* scores) {
+  for (int k = 0; k < num_classes; ++k) {
     int32_t v = static_cast<int32_t>(q[k]) - zero_point;
     scores[k] = static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
   }
 }
-}  // namespace
+
+void ScoreMean::Add(const uint8_t* scores, int num_classes) {
+  for (int k = 0; k < num_classes; ++k) sum_[k] += scores[k];
+  ++models_;
+}
+
+void ScoreMean::AddS8(const int8_t* q, int32_t zero_point, int num_classes) {
+  uint8_t scores[kMaxClasses];
+  ToScores(q, zero_point, num_classes, scores);
+  Add(scores, num_classes);
+}
+
+void ScoreMean::Mean(int num_classes, uint8_t* out) const {
+  const uint32_t n = static_cast<uint32_t>(models_);
+  for (int k = 0; k < num_classes; ++k) out[k] = static_cast<uint8_t>((sum_[k] + n / 2) / n);
+}
 
 bool Detector::PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Detection* out) {
   uint8_t scores[kMaxClasses];
@@ -98,13 +112,23 @@ bool Detector::PushS8(const int8_t* q, int32_t zero_point, uint32_t time_ms, Det
   return Push(scores, time_ms, out);
 }
 
-int Detector::Anchor(const int8_t* q, int32_t zero_point) {
-  ToScores(q, zero_point, config_.num_classes, anchor_);
+uint8_t Detector::BestKeyword(const uint8_t* scores) const {
   uint8_t best = 0;
   for (int k = 0; k < config_.num_classes; ++k)
-    if ((config_.ignore_mask & (1u << k)) == 0 && anchor_[k] > best) best = anchor_[k];
-  const bool open = best >= config_.gate || last_anchor_best_ >= config_.gate;
-  last_anchor_best_ = best;
+    if ((config_.ignore_mask & (1u << k)) == 0 && scores[k] > best) best = scores[k];
+  return best;
+}
+
+int Detector::Anchor(const int8_t* q, int32_t zero_point) {
+  uint8_t scores[kMaxClasses];
+  ToScores(q, zero_point, config_.num_classes, scores);
+  return Anchor(scores, BestKeyword(scores));
+}
+
+int Detector::Anchor(const uint8_t* scores, uint8_t gate_best) {
+  memcpy(anchor_, scores, static_cast<size_t>(config_.num_classes));
+  const bool open = gate_best >= config_.gate || last_anchor_best_ >= config_.gate;
+  last_anchor_best_ = gate_best;
   return open ? config_.sub_hops - 1 : 0;
 }
 

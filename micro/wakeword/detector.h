@@ -40,6 +40,23 @@
 //   }
 //   fired = d.PushAnchor(t, &det);          // with S = 1 this is all there is
 //
+// Verifiers (a cascade, `verify` > 0): the first model runs on every window
+// as above; on a window whose best keyword score from it reaches `verify`,
+// one or more verifier models also run on the same frames (each with its own
+// input quantization), and the window's scores become the mean of all the
+// models' scores (ScoreMean, rounded half up). The look-back gate still looks
+// at the first model's score alone. Per window:
+//
+//   uint8_t s[kMaxClasses];
+//   ToScores(first_output, first_zp, n, s);
+//   const uint8_t best = d.BestKeyword(s);
+//   if (d.Verifies(best)) {
+//     ScoreMean m;  m.Add(s, n);
+//     for (each verifier v) { copy the frames into v's input; v.Invoke(); m.AddS8(v_out, v_zp, n); }
+//     m.Mean(n, s);
+//   }
+//   anchor: runs = d.Anchor(s, best);   windows between: fired = d.Push(s, tj, &det);
+//
 //   DetectorConfig c;
 //   c.num_classes = 12; c.window = 3; c.hop_ms = 250; c.refractory_ms = 1000;
 //   for (int k = 0; k < 12; ++k) c.threshold[k] = 179;   // p >= 0.7
@@ -75,6 +92,25 @@ struct DetectorConfig {
                                 // hop_ms must be a multiple
   uint16_t gate = 0;            // look-back: best keyword score (units) of this or the
                                 // previous anchor that runs the windows between (0: always)
+  uint16_t verify = 0;          // verifiers: the first model's best keyword score (units)
+                                // at which they run on a window (0: no verifiers)
+};
+
+// Scores of an int8 output: clamp(q - zero_point, 0, 255) per class.
+void ToScores(const int8_t* q, int32_t zero_point, int num_classes, uint8_t* scores);
+
+// The per-class mean of several models' scores for one window, rounded half
+// up: (sum + models / 2) / models. At most 255 models.
+class ScoreMean {
+ public:
+  void Add(const uint8_t* scores, int num_classes);
+  void AddS8(const int8_t* q, int32_t zero_point, int num_classes);
+  void Mean(int num_classes, uint8_t* out) const;  // REQUIRES: at least one Add
+  int models() const { return models_; }
+
+ private:
+  uint32_t sum_[kMaxClasses] = {};
+  int models_ = 0;
 };
 
 struct Detection {
@@ -103,8 +139,17 @@ class Detector {
   // (window run) or Skip (not run: all-zero scores), oldest first, and
   // PushAnchor pushes the kept anchor last.
   int Anchor(const int8_t* q, int32_t zero_point);
+  // The same from scores (a verified window's mean); `gate_best` is the first
+  // model's best keyword score, which the look-back gate compares.
+  int Anchor(const uint8_t* scores, uint8_t gate_best);
   bool Skip(uint32_t time_ms, Detection* out);
   bool PushAnchor(uint32_t time_ms, Detection* out);
+
+  // The highest score of a class that is not ignored.
+  uint8_t BestKeyword(const uint8_t* scores) const;
+  // True when the verifiers run on a window whose first model's best keyword
+  // score is `best` (verify > 0 and best >= verify).
+  bool Verifies(uint8_t best) const { return config_.verify > 0 && best >= config_.verify; }
 
   // Sum over the last window() scores of class k (for reports and tests).
   uint32_t sum(int k) const { return sum_[k]; }

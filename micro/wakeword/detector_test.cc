@@ -235,5 +235,57 @@ TEST(WakewordDetector, PushS8ShiftsByZeroPoint) {
   EXPECT_EQ(d.sum(3), 0u);
 }
 
+TEST(WakewordDetector, ScoreMeanRoundsHalfUp) {
+  ScoreMean m;
+  const uint8_t a[4] = {0, 255, 10, 1};
+  const int8_t b[4] = {-128, 127, -117, -128};  // zero point -128: 0, 255, 11, 0
+  m.Add(a, 4);
+  m.AddS8(b, -128, 4);
+  EXPECT_EQ(m.models(), 2);
+  uint8_t out[4];
+  m.Mean(4, out);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 255);
+  EXPECT_EQ(out[2], 11);  // 10.5 -> 11
+  EXPECT_EQ(out[3], 1);   // 0.5 -> 1
+  const uint8_t c[4] = {3, 0, 0, 0};
+  m.Add(c, 4);  // three models: (0 + 0 + 3 + 1) / 3 = 1, (255 + 255 + 0 + 1) / 3 = 170
+  m.Mean(4, out);
+  EXPECT_EQ(out[0], 1);
+  EXPECT_EQ(out[1], 170);
+  EXPECT_EQ(out[2], 7);   // 21 / 3
+  EXPECT_EQ(out[3], 0);   // 1 / 3
+}
+
+TEST(WakewordDetector, VerifiedAnchorGatesOnTheFirstModel) {
+  Detector d;
+  DetectorConfig c = FourClasses(1, 0, 150);
+  c.hop_ms = 500;
+  c.sub_hops = 5;
+  c.gate = 100;
+  ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
+  EXPECT_FALSE(d.Verifies(255));  // verify 0: no verifiers
+  c.verify = 128;
+  ASSERT_EQ(d.Init(c, nullptr), Status::kOk);
+  const uint8_t first[4] = {250, 0, 130, 20};  // _silence_ ignored: best keyword 130
+  EXPECT_EQ(d.BestKeyword(first), 130);
+  EXPECT_TRUE(d.Verifies(d.BestKeyword(first)));
+  EXPECT_FALSE(d.Verifies(127));
+  // The mean (verifiers disagree) is what the detector averages; the gate
+  // still opens on the first model's 130.
+  const uint8_t mean[4] = {250, 0, 90, 20};
+  EXPECT_EQ(d.Anchor(mean, 130), 4);
+  Detection det;
+  EXPECT_FALSE(d.PushAnchor(500, &det));
+  EXPECT_EQ(d.sum(2), 90u);
+  // A mean above the threshold fires although the first model's best did not open the gate.
+  const uint8_t high[4] = {0, 0, 0, 200};
+  EXPECT_EQ(d.Anchor(high, 99), 4);  // the previous anchor (130) keeps it open
+  EXPECT_EQ(d.Anchor(high, 99), 0);
+  ASSERT_TRUE(d.PushAnchor(1000, &det));
+  EXPECT_EQ(det.label, 3);
+  EXPECT_EQ(det.score, 200);
+}
+
 }  // namespace
 }  // namespace mote::micro::wakeword
