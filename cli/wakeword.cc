@@ -2,6 +2,7 @@
 //   [--threshold P] [--window K] [--refractory 1000ms] [--truth STREAM.csv ...] [--sweep] [--json]
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,8 @@ using nlohmann::json;
 struct WakewordOptions {
   std::string model, frontend, labels, ignore, point, hop = "250ms", refractory = "1000ms";
   std::vector<std::string> streams, truth;  // one truth CSV per recording, or none
+  std::vector<std::string> verifiers;       // verifier models (a cascade)
+  int verify_units = 128;                   // first model's best keyword score that runs them
   std::vector<int> sweep_windows;
   float threshold = 0.6f;
   int window = 3;
@@ -97,8 +100,9 @@ json ScoreJson(const ww::StreamScore& s) {
 }
 
 // --point FILE (operating_point.json of `mote demo wakeword`): hop, window,
-// refractory, threshold and gate units, look-back, except those given on
-// `cmd`'s command line.
+// refractory, threshold and gate units, look-back, and when the file has them
+// the verifiers (paths relative to the file) and verify_units, except those
+// given on `cmd`'s command line.
 void ApplyPoint(const std::string& path, const CLI::App& cmd, WakewordOptions* o) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw CommandError(path + ": cannot open");
@@ -124,6 +128,18 @@ void ApplyPoint(const std::string& path, const CLI::App& cmd, WakewordOptions* o
   if (!given("--threshold-units") && !given("--threshold")) o->threshold_units = units;
   if (!given("--look-back")) o->look_back = look_back;
   if (!given("--gate-units") && !given("--gate")) o->gate_units = gate;
+  if (p.contains("verifiers") && !given("--verifier")) {
+    const json& v = p["verifiers"];
+    if (!v.is_array() || v.empty())
+      throw CommandError(path + ": 'verifiers' must be a list of model files (relative to it)");
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    o->verifiers.clear();
+    for (const json& name : v) {
+      if (!name.is_string()) throw CommandError(path + ": 'verifiers' must be a list of file names");
+      o->verifiers.push_back((dir / name.get<std::string>()).string());
+    }
+    if (!given("--verify-units")) o->verify_units = get("verify_units");
+  }
 }
 
 // One recording through the model and the detector, scored against its truth
@@ -133,7 +149,7 @@ struct Recording {
   ww::Posteriors post;
   std::vector<ww::TruthEvent> truth;
   std::vector<ww::StreamDetection> dets;
-  size_t runs = 0;
+  size_t runs = 0, verified = 0;  // first-model runs; windows the verifiers ran on
   ww::StreamScore score;
 };
 
@@ -151,6 +167,8 @@ json RecordingJson(const Recording& r, const ww::KwsModel& kws) {
   j["duration_s"] = r.post.duration_s;
   j["inferences"] = r.runs;
   j["inferences_per_s"] = r.post.duration_s > 0 ? r.runs / r.post.duration_s : 0.0;
+  j["verified"] = r.verified;
+  j["verified_per_s"] = r.post.duration_s > 0 ? r.verified / r.post.duration_s : 0.0;
   j["detections"] = json::array();
   for (size_t i = 0; i < r.dets.size(); ++i) {
     const auto& d = r.dets[i];
@@ -232,11 +250,21 @@ void Run(const WakewordOptions& o) {
                        std::to_string(hop_ms) + " ms / " + std::to_string(o.look_back) +
                        " is not a whole number of the front end's frame hops (" +
                        std::to_string(kws->fe.hop_us) + " us)");
+  std::vector<std::unique_ptr<ww::KwsModel>> verifiers;
+  for (const std::string& path : o.verifiers) {
+    verifiers.push_back(ww::KwsModel::Open(path, LoadFrontEnd(o.frontend), SplitList(o.labels), &err));
+    if (!verifiers.back()) throw CommandError("--verifier " + err);
+    if (!ww::SameFeaturesAndLabels(*kws, *verifiers.back(), &err))
+      throw CommandError("--verifier " + path + ": " + err);
+  }
+  if (o.verify_units < 1 || o.verify_units > 255)
+    throw CommandError("--verify-units: must be 1..255 output units");
   const std::vector<std::string> ignore = SplitList(o.ignore);
   const auto configure = [&](float threshold, int window) {
     auto c = ww::MakeDetectorConfig(*kws, hop_ms, threshold, window, refractory_ms, ignore);
     c.sub_hops = static_cast<uint16_t>(o.look_back);
     c.gate = o.gate_units >= 0 ? static_cast<uint16_t>(o.gate_units) : ww::ProbabilityUnits(*kws, o.gate);
+    c.verify = verifiers.empty() ? 0 : static_cast<uint16_t>(o.verify_units);
     return c;
   };
   auto config = configure(o.threshold, o.window);
@@ -258,6 +286,13 @@ void Run(const WakewordOptions& o) {
   so.hop_ms = step_ms;  // every grid window; Detect keeps those the device would run
   so.chunk_samples = static_cast<uint32_t>(o.chunk);
   std::vector<Recording> recs(o.streams.size());
+  std::vector<std::vector<ww::Posteriors>> verifier_posts(recs.size());  // [recording][verifier]
+  const auto detect = [&](size_t i, const micro::wakeword::DetectorConfig& c, size_t* runs,
+                          size_t* verified) {
+    std::vector<const ww::Posteriors*> v;
+    for (const ww::Posteriors& p : verifier_posts[i]) v.push_back(&p);
+    return ww::Detect(*kws, recs[i].post, c, runs, v, verified);
+  };
   for (size_t i = 0; i < recs.size(); ++i) {
     Recording& r = recs[i];
     r.path = o.streams[i];
@@ -267,7 +302,13 @@ void Run(const WakewordOptions& o) {
     if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so,
                            &r.post, &err))
       throw CommandError(r.path + ": " + err);
-    r.dets = ww::Detect(*kws, r.post, config, &r.runs);
+    for (auto& v : verifiers) {
+      verifier_posts[i].emplace_back();
+      if (!ww::RunPosteriors(v.get(), audio->samples, static_cast<uint32_t>(audio->rate), so,
+                             &verifier_posts[i].back(), &err))
+        throw CommandError(r.path + ": verifier: " + err);
+    }
+    r.dets = detect(i, config, &r.runs, &r.verified);
     if (!o.truth.empty())
       r.score = ww::Score(r.dets, r.truth, kws->labels, score_options(r.post, o.window),
                           r.post.duration_s);
@@ -276,13 +317,14 @@ void Run(const WakewordOptions& o) {
   std::vector<std::vector<ww::TruthEvent>> truths;
   std::vector<ww::TruthEvent> all_truth;  // the truths one after another, as Pool indexes them
   double seconds = 0.0;
-  size_t runs = 0;
+  size_t runs = 0, verified = 0;
   for (const Recording& r : recs) {
     scores.push_back(r.score);
     truths.push_back(r.truth);
     all_truth.insert(all_truth.end(), r.truth.begin(), r.truth.end());
     seconds += r.post.duration_s;
     runs += r.runs;
+    verified += r.verified;
   }
   const ww::StreamScore pooled = ww::Pool(scores, truths);
 
@@ -304,9 +346,9 @@ void Run(const WakewordOptions& o) {
         const float p = t / 100.0f;
         const auto c = configure(p, w);
         std::vector<ww::StreamScore> row;
-        for (const Recording& r : recs)
-          row.push_back(ww::Score(ww::Detect(*kws, r.post, c), r.truth, kws->labels,
-                                  score_options(r.post, w), r.post.duration_s));
+        for (size_t i = 0; i < recs.size(); ++i)
+          row.push_back(ww::Score(detect(i, c, nullptr, nullptr), recs[i].truth, kws->labels,
+                                  score_options(recs[i].post, w), recs[i].post.duration_s));
         table.push_back({w, p, ww::Pool(row, truths)});
       }
     }
@@ -322,12 +364,16 @@ void Run(const WakewordOptions& o) {
     j["refractory_ms"] = refractory_ms;
     j["threshold"] = config.threshold[0] * kws->out_scale;
     j["threshold_units"] = config.threshold[0];
+    j["verifiers"] = o.verifiers;
+    j["verify_units"] = config.verify;
     if (recs.size() == 1) {
       j.update(RecordingJson(recs[0], *kws));
     } else {
       j["duration_s"] = seconds;
       j["inferences"] = runs;
       j["inferences_per_s"] = seconds > 0 ? runs / seconds : 0.0;
+      j["verified"] = verified;
+      j["verified_per_s"] = seconds > 0 ? verified / seconds : 0.0;
       j["recordings"] = json::array();
       for (const Recording& r : recs) j["recordings"].push_back(RecordingJson(r, *kws));
       if (!o.truth.empty()) {
@@ -357,11 +403,20 @@ void Run(const WakewordOptions& o) {
       std::printf("look-back: %d grid steps of %u ms per hop, gate %u units = %.3f "
                   "(%zu of the %zu grid windows run)\n", o.look_back, step_ms, config.gate,
                   config.gate * kws->out_scale, r.runs, r.post.time_ms.size());
+    if (!verifiers.empty())
+      std::printf("verifiers: %zu models on the %zu windows (%.3f per s) whose best keyword "
+                  "reached %u units; each adds one inference there\n", verifiers.size(),
+                  r.verified, r.post.duration_s > 0 ? r.verified / r.post.duration_s : 0.0,
+                  config.verify);
     PrintRecording(r, *kws);
   }
   if (recs.size() > 1) {
-    std::printf("\nall %zu recordings: %.1f s, %zu inferences (%.2f per s)\n", recs.size(), seconds,
+    std::printf("\nall %zu recordings: %.1f s, %zu inferences (%.2f per s)", recs.size(), seconds,
                 runs, seconds > 0 ? runs / seconds : 0.0);
+    if (!verifiers.empty())
+      std::printf(", verifiers on %zu windows (%.3f per s)", verified,
+                  seconds > 0 ? verified / seconds : 0.0);
+    std::printf("\n");
     if (!o.truth.empty()) PrintScore(pooled, all_truth);
   }
   if (o.sweep) {
@@ -401,6 +456,13 @@ recordings (and one --truth per recording), each is scored on its own and
 then all together: keywords, misses, false accepts and hours summed, the
 per-speaker spread over every speaker of them (--sweep is pooled too), so
 several shorter recordings add up to the hours and keywords a claim needs.
+--verifier M (once per model; a cascade): on every window the first model
+runs whose best keyword score reaches --verify-units, the verifier models run
+on the same features too and the window scores the per-class mean of all of
+them (rounded half up), as the device loop does; everywhere else the first
+model decides alone, so the verifiers cost little on audio without keywords.
+They need the first model's labels and front-end config. The look-back gate
+still reads the first model. The windows they ran on are reported per second.
 
 Examples:
   mote data synth-stream -o stream.wav                     # 65 min, 240 keywords
@@ -412,6 +474,9 @@ Examples:
       --look-back 5 --gate 0.25 --window 4 --threshold 0.9
   mote wakeword examples/wakeword/wakeword_int8.tflite rec.wav \
       --point examples/wakeword/operating_point.json   # the example's val-chosen point
+  mote wakeword first.tflite s.wav --truth s.csv --hop 500ms --look-back 5 \
+      --gate-units 128 --window 4 --threshold-units 219 \
+      --verifier a.tflite --verifier b.tflite --verify-units 128
   mote wakeword model.tflite clip.wav --frontend fe.bin \
       --labels _silence_,_unknown_,yes,no --json)");
   cmd->add_option("model", o->model, "int8 keyword model (.tflite)")->required();
@@ -438,8 +503,14 @@ Examples:
   cmd->add_option("--chunk", o->chunk, "samples per PushSamples call")->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--point", o->point, "operating point file (operating_point.json of `mote demo "
-                  "wakeword`): hop, window, refractory, threshold, look-back, gate; flags given "
-                  "here win")->check(CLI::ExistingFile);
+                  "wakeword`): hop, window, refractory, threshold, look-back, gate, and verifiers "
+                  "if it names any; flags given here win")->check(CLI::ExistingFile);
+  cmd->add_option("--verifier", o->verifiers, "a verifier model (a cascade): runs on the windows "
+                  "where the first model's best keyword reaches --verify-units; the window scores "
+                  "the mean of all the models. Once per model")
+      ->allow_extra_args(false)->check(CLI::ExistingFile);
+  cmd->add_option("--verify-units", o->verify_units, "first model's best keyword score (output "
+                  "units) at which the verifiers run")->capture_default_str();
   cmd->add_option("--truth", o->truth, "ground truth CSV: keyword,start_s,end_s[,speaker]; once "
                   "per recording, in the same order")
       ->allow_extra_args(false);

@@ -3,7 +3,8 @@
 // and --json). The committed example model on a 15 s synth-stream recording,
 // whose truth gets two keywords the detector cannot find: one in the first
 // 0.3 s (before any window is full) and one after the end of the audio.
-// Two recordings with a truth each are also pooled into one score.
+// Two recordings with a truth each are also pooled into one score, and the
+// model runs as its own verifier.
 // Skipped when espeak-ng or sox is missing.
 #include <gtest/gtest.h>
 
@@ -23,6 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+std::string RunOk(const std::string& cmd) {
+  std::string out;
+  EXPECT_EQ(mote::testing::RunCommand(cmd, &out, false), 0) << cmd << "\n" << out;
+  return out;
+}
 
 TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   std::string tools_err;
@@ -123,6 +130,35 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   // One truth for two recordings is refused, naming the counts.
   EXPECT_NE(mote::testing::RunCommand(two + truth1, &out), 0);
   EXPECT_NE(out.find("--truth: 1 CSV file(s) for 2 recording(s)"), std::string::npos) << out;
+
+  // Verifiers: the model as its own verifier averages two equal scores, so
+  // the detections and first-model runs stay; the windows it ran on are
+  // counted. A point file names verifiers relative to itself.
+  const json alone = json::parse(RunOk(cmd + " --json"));
+  const json twice = json::parse(RunOk(cmd + " --json --verifier" + model));
+  EXPECT_EQ(twice["detections"], alone["detections"]);
+  EXPECT_EQ(twice["inferences"], alone["inferences"]);
+  EXPECT_EQ(alone["verified"], 0);
+  EXPECT_GT(twice["verified"].get<int>(), 0) << out;
+  EXPECT_LT(twice["verified"].get<int>(), twice["inferences"].get<int>());
+  EXPECT_EQ(twice["verify_units"], 128);
+  json pf = json::parse(std::ifstream(root / "examples/wakeword/operating_point.json"));
+  pf["verifiers"] = {"v.tflite"};
+  pf["verify_units"] = 200;
+  std::ofstream(dir / "point.json") << pf.dump();
+  fs::copy_file(root / "examples/wakeword/wakeword_int8.tflite", dir / "v.tflite");
+  const json named = json::parse(RunOk(cli + " wakeword" + model + wav + truth1 + " --json --point " +
+                                       (dir / "point.json").string()));
+  EXPECT_EQ(named["verifiers"].size(), 1u);
+  EXPECT_EQ(named["verify_units"], 200);
+  EXPECT_EQ(named["detections"], alone["detections"]);
+  EXPECT_LT(named["verified"].get<int>(), twice["verified"].get<int>());  // 200 units, not 128
+  // A verifier that is not a model, and a verify level outside 1..255, are refused.
+  EXPECT_NE(mote::testing::RunCommand(cmd + " --verifier " + (dir / "t.csv").string(), &out), 0);
+  EXPECT_NE(out.find("--verifier"), std::string::npos) << out;
+  EXPECT_NE(out.find("t.csv"), std::string::npos) << out;
+  EXPECT_NE(mote::testing::RunCommand(cmd + " --verifier" + model + " --verify-units 0", &out), 0);
+  EXPECT_NE(out.find("--verify-units"), std::string::npos) << out;
   fs::remove_all(dir);
 }
 
