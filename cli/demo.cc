@@ -406,7 +406,10 @@ void AddDemo(CLI::App& app) {
               "  mote demo wakeword --stream s.wav      # reuse `mote data synth-stream -o s.wav`\n"
               "  mote demo wakeword --evaluate m.tflite --stream s.wav --val-stream v.wav\n"
               "                                         # operating point of a trained model: chosen\n"
-              "                                         #   on the val stream, FA/h + FRR on the test one");
+              "                                         #   on the val stream, FA/h + FRR on the test one\n"
+              "  mote demo wakeword --evaluate m.tflite --verifier a.tflite --verifier b.tflite \\\n"
+              "      --stream s.wav --val-stream v1.wav --val-stream v2.wav\n"
+              "                                         # a cascade's point, on two val streams pooled");
   cmd->add_option("example", o->example, "example name: anomaly | kws | wakeword")->required();
   cmd->add_option("--out", o->out, "output directory (default: anomaly_demo / kws_demo / wakeword_demo)");
   cmd->add_option("--data", o->data,
@@ -423,10 +426,12 @@ void AddDemo(CLI::App& app) {
   cmd->add_option("--stream", w.stream,
                   "wakeword: TEST stream .wav with its .csv (default: OUT/stream.wav, made by\n"
                   "synth-stream: 65 min, 240 keywords, seed 1, test speakers)");
-  cmd->add_option("--val-stream", w.val_stream,
-                  "wakeword: VAL stream .wav with its .csv that chooses the operating point\n"
+  cmd->add_option("--val-stream", w.val_streams,
+                  "wakeword: VAL stream .wav with its .csv that chooses the operating point; once\n"
+                  "per stream, several are pooled\n"
                   "(default: OUT/val_stream.wav, made by synth-stream --split val with\n"
-                  "--val-minutes and --val-keywords, seed + 2000, val speakers; never the test stream)");
+                  "--val-minutes and --val-keywords, seed + 2000, val speakers; never the test stream)")
+      ->allow_extra_args(false);
   cmd->add_option("--evaluate", w.evaluate,
                   "wakeword: only evaluate this int8 model on the val and test streams (no\n"
                   "training); writes OUT/eval_report.json and OUT/operating_point.json")
@@ -500,6 +505,19 @@ void AddDemo(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 8));
   cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit on the val stream (0.10)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-fa-per-hour", w.max_fa_per_hour,
+                  "wakeword: operating point: the lowest val FRR with val FA/h <= this (and FRR <=\n"
+                  "--max-frr); below the 1 FA/h goal to leave room for the val stream's few false\n"
+                  "accepts; when none qualifies, the fewest FA/h at --max-frr (0: always that)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--verifier", w.verifiers,
+                  "wakeword: an int8 verifier model (a cascade, once per model): runs on the\n"
+                  "windows where the model's best keyword reaches --verify-units, and the window\n"
+                  "scores the mean of all; swept and written to operating_point.json")
+      ->allow_extra_args(false)->check(CLI::ExistingFile);
+  cmd->add_option("--verify-units", w.verify_units,
+                  "wakeword: the model's best keyword score (output units) that runs the verifiers")
+      ->capture_default_str()->check(CLI::Range(1, 255));
   cmd->add_option("--recipe", o->recipe,
                   "anomaly: default: Adam 5e-2, <= 300 epochs, early stopping on val_loss (patience 50);\n"
                   "seed: the seed script's Adam 1e-3 for 10 epochs (does not learn)")

@@ -274,9 +274,9 @@ train::Tensor TrainClipFeatures(const mdsp::FrontEndConfig& c, const KwsSplit& t
 }
 
 // The TEST stream (--stream, or OUT/stream.wav made with seed 1) and the VAL
-// stream (--val-stream, or OUT/val_stream.wav made with seed + 2000).
+// streams (--val-stream, or OUT/val_stream.wav made with seed + 2000).
 void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool* test_made,
-                       std::string* val_wav, bool* val_made) {
+                       std::vector<std::string>* val_wavs, bool* val_made) {
   auto say = [&](const std::string& s) {
     if (!o.quiet) std::fprintf(stderr, "wakeword: %s\n", s.c_str());
   };
@@ -288,23 +288,35 @@ void EnsureEvalStreams(const WakewordDemoOptions& o, std::string* test_wav, bool
     *test_made = EnsureStream(*test_wav, 1, o.stream_minutes, o.stream_keywords,
                               static_cast<int>(data::Split::kTest), false, o.threads, o.quiet);
   }
-  *val_wav = o.val_stream;
+  *val_wavs = o.val_streams;
   *val_made = false;
-  if (val_wav->empty()) {
-    *val_wav = o.out + "/val_stream.wav";
-    say("val stream (val speakers) " + *val_wav);
-    *val_made = EnsureStream(*val_wav, o.seed + 2000, o.val_minutes, o.val_keywords,
+  if (val_wavs->empty()) {
+    val_wavs->push_back(o.out + "/val_stream.wav");
+    say("val stream (val speakers) " + val_wavs->back());
+    *val_made = EnsureStream(val_wavs->back(), o.seed + 2000, o.val_minutes, o.val_keywords,
                              static_cast<int>(data::Split::kVal), false, o.threads, o.quiet);
   }
-  if (std::filesystem::exists(*val_wav) && std::filesystem::exists(*test_wav) &&
-      std::filesystem::equivalent(*val_wav, *test_wav))
-    throw CommandError("--val-stream " + *val_wav + ": the same file as the test stream (choose on val, report on test)");
+  for (const std::string& v : *val_wavs)
+    if (std::filesystem::exists(v) && std::filesystem::exists(*test_wav) &&
+        std::filesystem::equivalent(v, *test_wav))
+      throw CommandError("--val-stream " + v + ": the same file as the test stream (choose on val, report on test)");
+}
+
+StreamEvalOptions EvalOptions(const WakewordDemoOptions& o) {
+  StreamEvalOptions e;
+  e.hop_ms = o.hop_ms;
+  e.look_back = o.look_back;
+  e.max_frr = o.max_frr;
+  e.max_fa_per_hour = o.max_fa_per_hour;
+  e.verifiers = o.verifiers;
+  e.verify_units = o.verify_units;
+  return e;
 }
 
 // OUT/operating_point.json (PointFile), or no such file when val found no point.
-void WritePoint(const std::string& out, const nlohmann::json& ev, const std::string& val_wav) {
+void WritePoint(const std::string& out, const nlohmann::json& ev, const std::vector<std::string>& val_wavs) {
   const std::string path = out + "/operating_point.json";
-  const nlohmann::json p = PointFile(ev, val_wav);
+  const nlohmann::json p = PointFile(ev, val_wavs, out);
   std::string err;
   if (p.is_null()) {
     std::filesystem::remove(path);
@@ -317,17 +329,18 @@ void WritePoint(const std::string& out, const nlohmann::json& ev, const std::str
 // --evaluate MODEL: only step 7, for a model trained earlier.
 void EvaluateOnly(const WakewordDemoOptions& o) {
   std::filesystem::create_directories(o.out);
-  std::string test_wav, val_wav;
+  std::string test_wav;
+  std::vector<std::string> val_wavs;
   bool test_made = false, val_made = false;
-  EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
-  nlohmann::json ev = EvaluateStreams(o.evaluate, val_wav, test_wav, o.hop_ms, o.max_frr, o.look_back);
+  EnsureEvalStreams(o, &test_wav, &test_made, &val_wavs, &val_made);
+  nlohmann::json ev = EvaluateStreams(o.evaluate, val_wavs, test_wav, EvalOptions(o));
   ev["model"] = o.evaluate;
   ev["test_stream"] = test_wav;
-  ev["val_stream"] = val_wav;
+  ev["val_streams"] = val_wavs;
   std::string err;
   const std::string text = ev.dump(2) + "\n";
   if (!host::WriteFile(o.out + "/eval_report.json", text.data(), text.size(), &err)) throw CommandError(err);
-  WritePoint(o.out, ev, val_wav);
+  WritePoint(o.out, ev, val_wavs);
   if (o.json) {
     ev.erase("sweep");
     ev.erase("val_sweep");
@@ -336,7 +349,7 @@ void EvaluateOnly(const WakewordDemoOptions& o) {
   }
   std::printf("mote demo wakeword --evaluate %s: %llu MACs\n", o.evaluate.c_str(),
               static_cast<unsigned long long>(ev["macs"].get<uint64_t>()));
-  PrintStreamEval(ev, val_wav, test_wav);
+  PrintStreamEval(ev, val_wavs, test_wav);
   std::printf("wrote %s/{eval_report.json, operating_point.json}\n", o.out.c_str());
 }
 
@@ -366,9 +379,10 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   const bool talk_made = EnsureStream(talk_wav, o.seed + 1000, o.talk_minutes, talk_keywords,
                                       static_cast<int>(data::Split::kTrain), o.more_voices, o.threads,
                                       o.quiet);
-  std::string test_wav, val_wav;
+  std::string test_wav;
+  std::vector<std::string> val_wavs;
   bool test_made = false, val_made = false;
-  EnsureEvalStreams(o, &test_wav, &test_made, &val_wav, &val_made);
+  EnsureEvalStreams(o, &test_wav, &test_made, &val_wavs, &val_made);
   const auto t1 = Clock::now();
 
   // 3. Features by the device's fixed-point front end.
@@ -580,7 +594,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
 
   // 7. The VAL and TEST streams through the device's streaming code; sweeps;
   // the operating point chosen on VAL, reported on TEST.
-  const json ev = EvaluateStreams(model_path, val_wav, test_wav, o.hop_ms, o.max_frr, o.look_back);
+  const json ev = EvaluateStreams(model_path, val_wavs, test_wav, EvalOptions(o));
   const auto t6 = Clock::now();
 
   size_t float_params = 0;
@@ -595,7 +609,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                {"talk_stream", talk_wav}, {"talk_generated", talk_made}, {"talk_minutes", o.talk_minutes},
                {"talk_keywords", talk_keywords}, {"talk_negatives", n_neg}, {"talk_keyword_windows", talk_positives},
                {"test_stream", test_wav}, {"test_generated", test_made}, {"test_keywords", ev["test_keywords"]},
-               {"val_stream", val_wav}, {"val_generated", val_made}, {"val_keywords", ev["val_keywords"]}};
+               {"val_streams", val_wavs}, {"val_generated", val_made}, {"val_keywords", ev["val_keywords"]}};
   j["front_end"] = {{"feature", "mfcc"}, {"path", "fixed"}, {"frames", frames}, {"features", mdsp::NumFeatures(c)}};
   j["training"] = {{"rounds", rounds}, {"mine_threshold", o.mine_threshold},
                    {"mine_positives", o.mine_positives}, {"mine_positive_below", o.mine_positive_below},
@@ -618,7 +632,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
                   {"total", Seconds(t0, Clock::now())}};
   const std::string text = j.dump(2) + "\n";
   if (!host::WriteFile(o.out + "/report.json", text.data(), text.size(), &err)) throw CommandError(err);
-  WritePoint(o.out, ev, val_wav);
+  WritePoint(o.out, ev, val_wavs);
 
   if (o.json) {
     json small = j;
@@ -638,7 +652,7 @@ void DemoWakeword(const WakewordDemoOptions& o) {
   std::printf("model          %llu MACs, %zu bytes, arena %zu bytes, %zu parameters\n",
               static_cast<unsigned long long>(ev["macs"].get<uint64_t>()), q.tflite.size(), q.arena_bytes,
               float_params);
-  PrintStreamEval(ev, val_wav, test_wav);
+  PrintStreamEval(ev, val_wavs, test_wav);
   const auto& s = j["seconds"];
   std::printf("wall time      data %.1f s, features %.1f s, train %.1f s, mining %.1f s, quantize %.1f s, "
               "stream %.1f s, total %.1f s\n",

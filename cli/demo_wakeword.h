@@ -28,14 +28,17 @@ struct WakewordDemoOptions : KwsDemoOptions {
   std::string stream;          // TEST stream .wav (+ .csv); empty: generate OUT/stream.wav
   double stream_minutes = 65;  // when generating
   int stream_keywords = 240;
-  std::string val_stream;      // VAL stream .wav (+ .csv) choosing the operating point;
-                               // empty: generate OUT/val_stream.wav (seed + 2000)
+  std::vector<std::string> val_streams;  // VAL streams .wav (+ .csv), pooled, choosing the
+                               // operating point; empty: generate OUT/val_stream.wav (seed + 2000)
   double val_minutes = 260;    // when generating: 4.2 h without keywords, so the choice
   int val_keywords = 960;      // resolves FA/h below 1 (the 65-min test stream cannot)
   std::string evaluate;        // an int8 model: skip training, only evaluate it (OUT/eval_report.json)
   int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
   int look_back = 5;           // 500 ms family: look-back grid steps per hop (1 = off)
-  double max_frr = 0.10;       // operating point: fewest FA/h with FRR <= this, on the VAL stream
+  double max_frr = 0.10;       // operating point on VAL (ChooseOperatingPoint): FRR limit,
+  double max_fa_per_hour = 0.5;  // and the FA/h budget within which the lowest FRR wins
+  std::vector<std::string> verifiers;  // int8 verifier models (a cascade); empty: the model alone
+  int verify_units = 128;      // the first model's best keyword score that runs them
   int spec_time_masks = 0;     // SpecAugment-style masks per training example (FitOptions)
   int spec_time_width = 0;
   int spec_freq_masks = 0;

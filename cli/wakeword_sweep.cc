@@ -18,7 +18,9 @@ std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors&
                                   const std::vector<ww::TruthEvent>& truth,
                                   const std::vector<int>& windows, uint32_t refractory_ms,
                                   double tolerance_s, int units_min, int units_step,
-                                  int look_back, const std::vector<int>& gates) {
+                                  int look_back, const std::vector<int>& gates,
+                                  const std::vector<const ww::Posteriors*>& verifiers,
+                                  int verify_units) {
   std::vector<SweepRow> rows;
   const int units_max = static_cast<int>(std::lround(1.0 / kws.out_scale)) - 1;
   const uint32_t hop_ms = post.hop_ms * static_cast<uint32_t>(look_back);
@@ -32,6 +34,7 @@ std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors&
         for (int k = 0; k < c.num_classes; ++k) c.threshold[k] = static_cast<uint16_t>(u);
         c.sub_hops = static_cast<uint16_t>(look_back);
         c.gate = static_cast<uint16_t>(gate);
+        c.verify = verifiers.empty() ? 0 : static_cast<uint16_t>(verify_units);
         SweepRow r;
         r.hop_ms = hop_ms;
         r.look_back = look_back;
@@ -39,10 +42,12 @@ std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors&
         r.window = w;
         r.units = u;
         r.threshold = static_cast<float>(u) * kws.out_scale;
-        size_t runs = 0;
-        r.score = ww::Score(ww::Detect(kws, post, c, &runs), truth, kws.labels, so, post.duration_s);
+        size_t runs = 0, verified = 0;
+        r.score = ww::Score(ww::Detect(kws, post, c, &runs, verifiers, &verified), truth, kws.labels,
+                            so, post.duration_s);
         r.score.detection_match.clear();
         r.inferences_per_s = post.duration_s > 0 ? runs / post.duration_s : 0.0;
+        r.verified_per_s = post.duration_s > 0 ? verified / post.duration_s : 0.0;
         rows.push_back(std::move(r));
       }
     }
@@ -51,24 +56,36 @@ std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors&
 }
 
 namespace {
-bool Better(const SweepRow& a, const SweepRow& b) {
-  if (a.score.false_accepts != b.score.false_accepts) return a.score.false_accepts < b.score.false_accepts;
-  if (a.score.false_rejects != b.score.false_rejects) return a.score.false_rejects < b.score.false_rejects;
+// Fewer false rejects first (within the FA budget) or fewer false accepts
+// first (the fallback); then the other, then cost, K and threshold.
+bool Better(const SweepRow& a, const SweepRow& b, bool rejects_first) {
+  const int fa = a.score.false_accepts - b.score.false_accepts;
+  const int fr = a.score.false_rejects - b.score.false_rejects;
+  if (rejects_first && fr != 0) return fr < 0;
+  if (fa != 0) return fa < 0;
+  if (fr != 0) return fr < 0;
   if (a.inferences_per_s != b.inferences_per_s) return a.inferences_per_s < b.inferences_per_s;
+  if (a.verified_per_s != b.verified_per_s) return a.verified_per_s < b.verified_per_s;
   if (a.window != b.window) return a.window < b.window;
   return a.units < b.units;
 }
 }  // namespace
 
-OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double max_frr) {
+OperatingPoint ChooseOperatingPoint(const std::vector<SweepRow>& rows, double max_frr,
+                                    double max_fa_per_hour) {
   OperatingPoint op;
-  for (const SweepRow& r : rows) {
-    if (r.score.frr > max_frr + 1e-12) continue;
-    if (!op.found || Better(r, op.row)) {
-      op.row = r;
-      op.found = true;
+  const auto pick = [&](bool budget) {
+    for (const SweepRow& r : rows) {
+      if (r.score.frr > max_frr + 1e-12) continue;
+      if (budget && r.score.fa_per_hour > max_fa_per_hour + 1e-12) continue;
+      if (!op.found || Better(r, op.row, budget)) {
+        op.row = r;
+        op.found = true;
+      }
     }
-  }
+  };
+  if (max_fa_per_hour > 0) pick(true);
+  if (!op.found) pick(false);
   return op;
 }
 
@@ -84,12 +101,13 @@ OperatingPoint AtPoint(const std::vector<SweepRow>& rows, const SweepRow& point)
   return op;
 }
 
-std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double max_frr) {
+std::vector<SweepRow> BestPerWindow(const std::vector<SweepRow>& rows, double max_frr,
+                                    double max_fa_per_hour) {
   std::map<int, std::vector<SweepRow>> by_window;
   for (const SweepRow& r : rows) by_window[r.window].push_back(r);
   std::vector<SweepRow> best;
   for (const auto& [w, rs] : by_window) {
-    const OperatingPoint op = ChooseOperatingPoint(rs, max_frr);
+    const OperatingPoint op = ChooseOperatingPoint(rs, max_frr, max_fa_per_hour);
     if (op.found) best.push_back(op.row);
   }
   return best;
@@ -100,6 +118,7 @@ nlohmann::json RowJson(const SweepRow& r) {
           {"look_back", r.look_back},
           {"gate_units", r.gate_units},
           {"inferences_per_s", r.inferences_per_s},
+          {"verified_per_s", r.verified_per_s},
           {"window", r.window},
           {"threshold_units", r.units},
           {"threshold", r.threshold},
@@ -140,8 +159,10 @@ std::string FamilyKey(int hop_ms, int look_back) {
   return std::to_string(hop_ms) + "ms" + (look_back > 1 ? "_lb" + std::to_string(look_back) : "");
 }
 
-StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refractory_ms,
-                      int look_back, std::vector<ww::TruthEvent>* truth) {
+// One stream (.wav + .csv) through the model and its verifiers, swept.
+StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::KwsModel>>& verifiers,
+                      const std::string& wav, uint32_t refractory_ms, int look_back, int verify_units,
+                      std::vector<ww::TruthEvent>* truth, double* seconds) {
   std::string err;
   auto audio = host::ReadAudioInt16(wav, &err);
   if (!audio) throw CommandError(err);
@@ -162,41 +183,103 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::string& wav, uint32_t refrac
     families.push_back(f);
   }
   StreamSweep out;
+  const auto run = [&](ww::KwsModel* m, const ww::StreamOptions& so, ww::Posteriors* post) {
+    if (!ww::RunPosteriors(m, audio->samples, static_cast<uint32_t>(audio->rate), so, post, &err))
+      throw CommandError(wav + ": " + err);
+  };
   for (const Family& f : families) {
     ww::StreamOptions so;
     so.hop_ms = f.hop / static_cast<uint32_t>(f.look_back);  // every grid window
     ww::Posteriors post;
-    if (!ww::RunPosteriors(kws, audio->samples, static_cast<uint32_t>(audio->rate), so, &post, &err))
-      throw CommandError(wav + ": " + err);
-    out[FamilyKey(f.hop, f.look_back)] =
-        SweepStream(*kws, post, *truth, f.windows, refractory_ms, 0.25, 64, 1, f.look_back, f.gates);
+    run(kws, so, &post);
+    *seconds = post.duration_s;
+    std::vector<ww::Posteriors> vposts(verifiers.size());
+    std::vector<const ww::Posteriors*> vp;
+    for (size_t i = 0; i < verifiers.size(); ++i) {
+      run(verifiers[i].get(), so, &vposts[i]);
+      vp.push_back(&vposts[i]);
+    }
+    out[FamilyKey(f.hop, f.look_back)] = SweepStream(*kws, post, *truth, f.windows, refractory_ms, 0.25,
+                                                     64, 1, f.look_back, f.gates, vp, verify_units);
   }
   return out;
+}
+
+// Several streams swept and pooled row by row (ww::Pool; inferences and
+// verifier windows per second over the total duration); *truth gets the
+// truths one after another.
+StreamSweep SweepFiles(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::KwsModel>>& verifiers,
+                       const std::vector<std::string>& wavs, uint32_t refractory_ms, int look_back,
+                       int verify_units, std::vector<ww::TruthEvent>* truth) {
+  std::vector<StreamSweep> sweeps(wavs.size());
+  std::vector<std::vector<ww::TruthEvent>> truths(wavs.size());
+  std::vector<double> seconds(wavs.size(), 0.0);
+  double total = 0.0;
+  for (size_t i = 0; i < wavs.size(); ++i) {
+    sweeps[i] = SweepFile(kws, verifiers, wavs[i], refractory_ms, look_back, verify_units, &truths[i],
+                          &seconds[i]);
+    total += seconds[i];
+  }
+  truth->clear();
+  for (const auto& t : truths) truth->insert(truth->end(), t.begin(), t.end());
+  if (wavs.size() == 1) return sweeps[0];
+  StreamSweep pooled = sweeps[0];
+  for (auto& [key, rows] : pooled)
+    for (size_t r = 0; r < rows.size(); ++r) {
+      std::vector<ww::StreamScore> scores;
+      double runs = 0.0, verified = 0.0;
+      for (size_t i = 0; i < wavs.size(); ++i) {
+        const SweepRow& row = sweeps[i].at(key)[r];
+        scores.push_back(row.score);
+        runs += row.inferences_per_s * seconds[i];
+        verified += row.verified_per_s * seconds[i];
+      }
+      rows[r].score = ww::Pool(scores, truths);
+      rows[r].inferences_per_s = total > 0 ? runs / total : 0.0;
+      rows[r].verified_per_s = total > 0 ? verified / total : 0.0;
+    }
+  return pooled;
 }
 
 nlohmann::json PointJson(const OperatingPoint& p) { return p.found ? RowJson(p.row) : nlohmann::json(nullptr); }
 
 }  // namespace
 
-nlohmann::json EvaluateStreams(const std::string& model_path, const std::string& val_wav,
-                               const std::string& test_wav, int hop_ms, double max_frr,
-                               int look_back) {
+nlohmann::json EvaluateStreams(const std::string& model_path, const std::vector<std::string>& val_wavs,
+                               const std::string& test_wav, const StreamEvalOptions& o) {
   using nlohmann::json;
   std::string err;
   auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
   if (!kws) throw CommandError(err);
+  std::vector<std::unique_ptr<ww::KwsModel>> verifiers;
+  for (const std::string& v : o.verifiers) {
+    verifiers.push_back(ww::KwsModel::Open(v, {}, {}, &err));
+    if (!verifiers.back()) throw CommandError("--verifier " + err);
+    if (!ww::SameFeaturesAndLabels(*kws, *verifiers.back(), &err))
+      throw CommandError("--verifier " + v + ": " + err);
+  }
+  if (!verifiers.empty() && (o.verify_units < 1 || o.verify_units > 255))
+    throw CommandError("--verify-units: must be 1..255 output units");
+  if (val_wavs.empty()) throw CommandError("no val stream");
   uint64_t macs = 0;
   for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;
   const uint32_t refractory_ms = 1000;
+  const int hop_ms = o.hop_ms, look_back = o.look_back;
   std::vector<ww::TruthEvent> truth, val_truth;
   if (hop_ms != 250 && hop_ms != 500) throw CommandError("--hop-ms " + std::to_string(hop_ms) + ": expected 250 or 500");
-  const StreamSweep val = SweepFile(kws.get(), val_wav, refractory_ms, look_back, &val_truth);
-  const StreamSweep test = SweepFile(kws.get(), test_wav, refractory_ms, look_back, &truth);
+  const StreamSweep val =
+      SweepFiles(kws.get(), verifiers, val_wavs, refractory_ms, look_back, o.verify_units, &val_truth);
+  const StreamSweep test =
+      SweepFiles(kws.get(), verifiers, {test_wav}, refractory_ms, look_back, o.verify_units, &truth);
   const std::string key = FamilyKey(hop_ms, hop_ms == 500 ? look_back : 1);
+  const double max_frr = o.max_frr, max_fa = o.max_fa_per_hour;
   json e;
   e["macs"] = macs;
+  e["verifiers"] = o.verifiers;
+  e["verify_units"] = verifiers.empty() ? 0 : o.verify_units;
   e["refractory_ms"] = refractory_ms;
   e["max_frr"] = max_frr;
+  e["max_fa_per_hour"] = max_fa;
   e["operating_family"] = key;
   e["val_keywords"] = val_truth.size();
   e["test_keywords"] = truth.size();
@@ -206,12 +289,12 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
       json table = json::array();
       for (const auto& r : rows) table.push_back(RowJson(r));
       tables[name] = table;
-      for (const auto& r : BestPerWindow(rows, max_frr)) best.push_back(RowJson(r));
+      for (const auto& r : BestPerWindow(rows, max_frr, max_fa)) best.push_back(RowJson(r));
     }
     e[tag + "sweep"] = tables;
     e[tag + "best_per_window"] = best;
   }
-  const OperatingPoint val_point = ChooseOperatingPoint(val.at(key), max_frr);
+  const OperatingPoint val_point = ChooseOperatingPoint(val.at(key), max_frr, max_fa);
   const OperatingPoint chosen = val_point.found ? AtPoint(test.at(key), val_point.row) : OperatingPoint{};
   e["val_operating_point"] = PointJson(val_point);
   e["operating_point"] = PointJson(chosen);
@@ -222,30 +305,47 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::string&
   };
   add_misses("val_operating_point", val_point, val_truth);
   add_misses("operating_point", chosen, truth);
-  e["test_best_point"] = PointJson(ChooseOperatingPoint(test.at(key), max_frr));
+  e["test_best_point"] = PointJson(ChooseOperatingPoint(test.at(key), max_frr, max_fa));
   e["goal"] = {{"fa_per_hour", 1.0}, {"frr", 0.10},
                {"met", chosen.found && chosen.row.score.fa_per_hour <= 1.0 && chosen.row.score.frr <= 0.10}};
   return e;
 }
 
-nlohmann::json PointFile(const nlohmann::json& e, const std::string& val_wav) {
+nlohmann::json PointFile(const nlohmann::json& e, const std::vector<std::string>& val_wavs,
+                         const std::string& dir) {
+  namespace fs = std::filesystem;
   const nlohmann::json& v = e["val_operating_point"];
   if (v.is_null()) return nullptr;
-  return {{"hop_ms", v["hop_ms"]},
-          {"look_back", v["look_back"]},
-          {"gate_units", v["gate_units"]},
-          {"window", v["window"]},
-          {"threshold_units", v["threshold_units"]},
-          {"refractory_ms", e["refractory_ms"]},
-          {"threshold", v["threshold"]},
-          {"chosen_on", {{"stream", std::filesystem::path(val_wav).filename().string()},
-                         {"max_frr", e["max_frr"]},
-                         {"fa_per_hour", v["fa_per_hour"]},
-                         {"frr", v["frr"]},
-                         {"keywords", v["keywords"]}}}};
+  std::string streams;
+  for (const std::string& w : val_wavs)
+    streams += (streams.empty() ? "" : " + ") + fs::path(w).filename().string();
+  nlohmann::json p = {{"hop_ms", v["hop_ms"]},
+                      {"look_back", v["look_back"]},
+                      {"gate_units", v["gate_units"]},
+                      {"window", v["window"]},
+                      {"threshold_units", v["threshold_units"]},
+                      {"refractory_ms", e["refractory_ms"]},
+                      {"threshold", v["threshold"]},
+                      {"chosen_on", {{"stream", streams},
+                                     {"max_frr", e["max_frr"]},
+                                     {"max_fa_per_hour", e["max_fa_per_hour"]},
+                                     {"fa_per_hour", v["fa_per_hour"]},
+                                     {"frr", v["frr"]},
+                                     {"keywords", v["keywords"]}}}};
+  if (!e["verifiers"].empty()) {
+    p["verifiers"] = nlohmann::json::array();
+    for (const auto& path : e["verifiers"])
+      p["verifiers"].push_back(
+          fs::absolute(path.get<std::string>()).lexically_relative(fs::absolute(dir)).string());
+    p["verify_units"] = e["verify_units"];
+  }
+  return p;
 }
 
-void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const std::string& test_wav) {
+void PrintStreamEval(const nlohmann::json& e, const std::vector<std::string>& val_wavs,
+                     const std::string& test_wav) {
+  std::string val_wav;
+  for (const std::string& w : val_wavs) val_wav += (val_wav.empty() ? "" : " + ") + w;
   auto hop = [](const nlohmann::json& r) {
     char b[96];
     if (r["look_back"].get<int>() > 1)
@@ -267,8 +367,16 @@ void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const 
               e["test_keywords"].get<int>(), best.empty() ? 0.0 : best[0]["non_keyword_hours"].get<double>());
   std::printf("val stream     %s: %d keywords (chooses the operating point)\n", val_wav.c_str(),
               e["val_keywords"].get<int>());
-  std::printf("val stream: best FA/h at FRR <= %.0f %% per hop and window K (refractory %d ms):\n",
-              100 * max_frr, e["refractory_ms"].get<int>());
+  const double max_fa = e["max_fa_per_hour"].get<double>();
+  if (!e["verifiers"].empty()) {
+    std::printf("verifiers      %zu models on the windows whose best keyword reaches %d units:",
+                e["verifiers"].size(), e["verify_units"].get<int>());
+    for (const auto& v : e["verifiers"]) std::printf(" %s", v.get<std::string>().c_str());
+    std::printf("\n");
+  }
+  std::printf("val stream: per hop and window K, the lowest FRR with FA/h <= %.2f and FRR <= %.0f %% "
+              "(else the fewest FA/h at FRR <= %.0f %%; refractory %d ms):\n",
+              max_fa, 100 * max_frr, 100 * max_frr, e["refractory_ms"].get<int>());
   for (const auto& r : e["val_best_per_window"]) line(r);
   std::printf("test stream's own best per hop and K (for information; chosen on the test stream):\n");
   for (const auto& r : best) line(r);
@@ -278,11 +386,11 @@ void PrintStreamEval(const nlohmann::json& e, const std::string& val_wav, const 
     std::printf("operating point (chosen on val): %s, K %d, %d units; val %.2f FA/h at %.2f %% FRR\n",
                 hop(v).c_str(), v["window"].get<int>(), v["threshold_units"].get<int>(),
                 v["fa_per_hour"].get<double>(), 100 * v["frr"].get<double>());
-    std::printf("TEST stream at that point: %.2f FA/h (%d) at %.2f %% FRR (%d), %.2f inferences/s "
-                "(goal 1 FA/h at 10 %%: %s)\n",
+    std::printf("TEST stream at that point: %.2f FA/h (%d) at %.2f %% FRR (%d), %.2f inferences/s, "
+                "verifiers on %.3f windows/s (goal 1 FA/h at 10 %%: %s)\n",
                 op["fa_per_hour"].get<double>(), op["false_accepts"].get<int>(), 100 * op["frr"].get<double>(),
                 op["false_rejects"].get<int>(), op["inferences_per_s"].get<double>(),
-                e["goal"]["met"].get<bool>() ? "met" : "not met");
+                op["verified_per_s"].get<double>(), e["goal"]["met"].get<bool>() ? "met" : "not met");
     std::printf("FRR standard error over speakers (another speaker set of the same size): val %.2f, "
                 "test %.2f points\n", 100 * v["frr_se"].get<double>(), 100 * op["frr_se"].get<double>());
     if (op.contains("by_speaker") && op["false_rejects"].get<int>() > 0) {

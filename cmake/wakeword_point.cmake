@@ -7,7 +7,10 @@
 #
 #   mote_wakeword_point(${MOTE_ROOT}/examples/wakeword/operating_point.json)
 #   -> MOTE_WAKEWORD_HOP_MS, _WINDOW, _REFRACTORY_MS, _THRESHOLD_UNITS,
-#      _LOOK_BACK, _GATE_UNITS in the caller's scope; editing the file
+#      _LOOK_BACK, _GATE_UNITS in the caller's scope, and from the optional
+#      'verifiers' (model files relative to the point file) and
+#      'verify_units': MOTE_WAKEWORD_VERIFIERS (absolute paths; empty
+#      without) and MOTE_WAKEWORD_VERIFY_UNITS (0 without); editing the file
 #      re-runs the configure step.
 function(mote_wakeword_point path)
   if(NOT EXISTS "${path}")
@@ -22,5 +25,30 @@ function(mote_wakeword_point path)
     string(TOUPPER "${field}" var)
     set(MOTE_WAKEWORD_${var} ${value} PARENT_SCOPE)
   endforeach()
+  set(verifiers "")
+  set(verify_units 0)
+  string(JSON count ERROR_VARIABLE err LENGTH "${text}" verifiers)
+  if(NOT err)
+    if(count EQUAL 0)
+      message(FATAL_ERROR "${path}: 'verifiers' is empty (leave it out for one model)")
+    endif()
+    get_filename_component(dir "${path}" DIRECTORY)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON name GET "${text}" verifiers ${i})
+      get_filename_component(file "${name}" ABSOLUTE BASE_DIR "${dir}")
+      if(NOT EXISTS "${file}")
+        message(FATAL_ERROR "${path}: verifier ${name}: no such file (${file})")
+      endif()
+      list(APPEND verifiers "${file}")
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${file}")
+    endforeach()
+    string(JSON verify_units ERROR_VARIABLE err GET "${text}" verify_units)
+    if(err OR NOT verify_units MATCHES "^[0-9]+$" OR verify_units EQUAL 0 OR verify_units GREATER 255)
+      message(FATAL_ERROR "${path}: with 'verifiers' it needs 'verify_units', 1..255")
+    endif()
+  endif()
+  set(MOTE_WAKEWORD_VERIFIERS "${verifiers}" PARENT_SCOPE)
+  set(MOTE_WAKEWORD_VERIFY_UNITS ${verify_units} PARENT_SCOPE)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${path}")
 endfunction()

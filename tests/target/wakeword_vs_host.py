@@ -3,9 +3,10 @@
 
 Runs wakeword_loop.elf under QEMU and `mote wakeword MODEL STREAM --point
 POINT --json` with the operating point file the firmware was built with
-(hop, window, refractory, threshold, look-back, gate; the firmware prints
-them and they must match), and requires the same detections (time in ms,
-label, score in output units) in the same order, and at least one. With
+(hop, window, refractory, threshold, look-back, gate, verifiers; the
+firmware prints them and they must match), and requires the same detections
+(time in ms, label, score in output units) in the same order, at least one,
+and the same number of model runs and of windows the verifiers ran on. With
 --insns PLUGIN it also sums the plugin's per-hop instruction counts and
 prints instructions per second of audio.
 
@@ -57,10 +58,13 @@ def main():
         return 1
     j = json.loads(h.stdout)
     # The firmware was built with the same point (a stale build would not be).
-    m = re.search(r"hop (\d+) ms, window (\d+), threshold (\d+) units, look-back (\d+) gate (\d+) units, refractory (\d+) ms", out)
+    m = re.search(r"hop (\d+) ms, window (\d+), threshold (\d+) units, look-back (\d+) gate (\d+) units, "
+                  r"refractory (\d+) ms, verifiers (\d+) at (\d+) units", out)
     built = tuple(int(v) for v in m.groups()) if m else None
-    wanted = (j["hop_ms"], j["window"], j["threshold_units"], j["look_back"], j["gate_units"], j["refractory_ms"])
-    print(f"point: device {built}, host {wanted} (hop, window, threshold, look-back, gate, refractory)")
+    wanted = (j["hop_ms"], j["window"], j["threshold_units"], j["look_back"], j["gate_units"], j["refractory_ms"],
+              len(j["verifiers"]), j["verify_units"])
+    print(f"point: device {built}, host {wanted} "
+          "(hop, window, threshold, look-back, gate, refractory, verifiers, verify units)")
     if built != wanted:
         print("FAIL: the firmware was built with another operating point than " + args.point)
         return 1
@@ -80,9 +84,11 @@ def main():
         print("FAIL: device and host detections differ")
         return 1
     runs = int(re.search(r"inferences=(\d+)", out).group(1))
-    print(f"inferences: device {runs}, host {j['inferences']}")
-    if runs != j["inferences"]:
-        print("FAIL: device and host ran the model a different number of times")
+    verified = int(re.search(r"verified=(\d+)", out).group(1))
+    print(f"inferences: device {runs}, host {j['inferences']}; verified windows: device {verified}, "
+          f"host {j['verified']}")
+    if runs != j["inferences"] or verified != j["verified"]:
+        print("FAIL: device and host ran the model or the verifiers a different number of times")
         return 1
     print(f"PASS: {len(device)} detections identical")
     return 0

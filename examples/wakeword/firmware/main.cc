@@ -6,20 +6,24 @@
 // sleeps (SysTick + WFI) until the next hop. With look-back
 // (MOTE_WW_LOOK_BACK = S > 1) a hop whose best keyword score, or the last
 // hop's, reaches MOTE_WW_GATE_UNITS also runs the model on the S - 1 windows
-// between the two hops, from the front end's frame history.
+// between the two hops, from the front end's frame history. With verifiers
+// (MOTE_WW_VERIFIERS > 0, a cascade) every window the model runs whose best
+// keyword score reaches MOTE_WW_VERIFY_UNITS also runs the verifier models on
+// the same frames, and the window scores the mean of all of them.
 //
 // The front-end config and the labels come from the model's manifest
 // (FindManifest -> DecodeConfig); input and output quantization from the
 // model. The decision parameters are compile-time constants (MOTE_WW_HOP_MS,
 // MOTE_WW_THRESHOLD_UNITS, MOTE_WW_WINDOW, MOTE_WW_REFRACTORY_MS,
-// MOTE_WW_LOOK_BACK, MOTE_WW_GATE_UNITS) read by the build from the
+// MOTE_WW_LOOK_BACK, MOTE_WW_GATE_UNITS, MOTE_WW_VERIFIERS,
+// MOTE_WW_VERIFY_UNITS; the verifier models from the point file too) read by the build from the
 // operating point file that the ctest also passes to `mote wakeword
 // --point`, whose detections and inference count must be the same
 // (tests/target/wakeword_vs_host.py).
 //
 // Output:
 //   detect t_ms=<ms> label=<index> name=<label> score=<units>
-//   summary: hops=.. inferences=.. detections=.. audio_ms=.. arena_used=.. fe_scratch=..
+//   summary: hops=.. inferences=.. verified=.. detections=.. audio_ms=.. stack_used=.. wfi=..
 // Each hop's work (front end + model + decision) sits between MoteMarkBegin
 // and MoteMarkEnd, so the instruction-count plugin prints one count per hop.
 //
@@ -38,12 +42,14 @@
 extern "C" {
 extern const uint8_t mote_model[], mote_model_end[];
 extern const uint8_t ww_stream[], ww_stream_end[];
+extern const uint8_t* const ww_verifiers[];  // [begin, end) per verifier model
 }
 
 // The operating point: firmware/CMakeLists.txt defines these from
 // examples/wakeword/operating_point.json (or MOTE_WAKEWORD_POINT).
 #if !defined(MOTE_WW_HOP_MS) || !defined(MOTE_WW_THRESHOLD_UNITS) || !defined(MOTE_WW_WINDOW) || \
-    !defined(MOTE_WW_REFRACTORY_MS) || !defined(MOTE_WW_LOOK_BACK) || !defined(MOTE_WW_GATE_UNITS)
+    !defined(MOTE_WW_REFRACTORY_MS) || !defined(MOTE_WW_LOOK_BACK) || !defined(MOTE_WW_GATE_UNITS) || \
+    !defined(MOTE_WW_VERIFIERS) || !defined(MOTE_WW_VERIFY_UNITS)
 #error "MOTE_WW_* operating point not defined: build through firmware/CMakeLists.txt"
 #endif
 
@@ -59,11 +65,23 @@ namespace dsp = mote::micro::dsp;
 namespace ww = mote::micro::wakeword;
 
 constexpr size_t kArenaBytes = 48 * 1024;
+constexpr int kMaxVerifiers = 4;
+constexpr size_t kVerifierArenaBytes = 32 * 1024;
+static_assert(MOTE_WW_VERIFIERS <= kMaxVerifiers, "at most 4 verifier models");
 constexpr size_t kScratchBytes = 8 * 1024;  // fixed-path KWS front end: ~7.1 KB + history
 constexpr size_t kChunk = 320;              // 20 ms at 16 kHz: one DMA block
 constexpr uint32_t kSleepTicksPerHop = 4;
 
 alignas(16) uint8_t g_arena[kArenaBytes];
+alignas(16) uint8_t g_verifier_arena[kMaxVerifiers][kVerifierArenaBytes];
+
+// The build pads ww_verifiers to kMaxVerifiers entries ({0, 0} when unused).
+size_t VerifierBytes(int i) { return static_cast<size_t>(ww_verifiers[2 * i + 1] - ww_verifiers[2 * i]); }
+Interpreter g_verifiers[kMaxVerifiers] = {
+    {ww_verifiers[0], VerifierBytes(0), g_verifier_arena[0], kVerifierArenaBytes},
+    {ww_verifiers[2], VerifierBytes(1), g_verifier_arena[1], kVerifierArenaBytes},
+    {ww_verifiers[4], VerifierBytes(2), g_verifier_arena[2], kVerifierArenaBytes},
+    {ww_verifiers[6], VerifierBytes(3), g_verifier_arena[3], kVerifierArenaBytes}};
 alignas(8) uint8_t g_scratch[kScratchBytes];
 
 uint32_t ReadU32(const uint8_t* p) {
@@ -173,8 +191,25 @@ int main(void) {
     if (ignored) dc.ignore_mask |= 1u << k;
     dc.threshold[k] = MOTE_WW_THRESHOLD_UNITS;
   }
+  dc.verify = MOTE_WW_VERIFIERS > 0 ? MOTE_WW_VERIFY_UNITS : 0;
   ww::Detector det;
   if (det.Init(dc, &err) != Status::kOk) return Fail("detector: ", err.c_str());
+  // Verifiers: the model's labels and front end (the same manifest bytes), int8 in and out.
+  size_t verifier_arena = 0;
+  for (int v = 0; v < MOTE_WW_VERIFIERS; ++v) {
+    Interpreter& vi = g_verifiers[v];
+    if (vi.AllocateTensors() != Status::kOk) return Fail("verifier AllocateTensors: ", vi.error());
+    Manifest vm;
+    if (FindManifest(&vi.model(), &vm, &err) != Status::kOk) return Fail("verifier manifest: ", err.c_str());
+    const Tensor& vin = *vi.input(0);
+    const Tensor& vout = *vi.output(0);
+    if (vm.num_labels != m.num_labels || vm.front_end.size != m.front_end.size ||
+        memcmp(vm.front_end.data, m.front_end.data, m.front_end.size) != 0 ||
+        vin.type != DType::kInt8 || vout.type != DType::kInt8 || !vin.quantized || !vout.quantized ||
+        vin.elements() != in.elements() || vout.elements() != out.elements())
+      return Fail("a verifier needs the model's labels, front end and int8 input / output shapes", "");
+    verifier_arena += vi.arena_used_bytes();
+  }
 
   const size_t hop = static_cast<size_t>(static_cast<uint64_t>(MOTE_WW_HOP_MS) * rate / 1000);
   MoteWrite("model ");
@@ -197,11 +232,43 @@ int main(void) {
   MoteWriteU(MOTE_WW_GATE_UNITS);
   MoteWrite(" units, refractory ");
   MoteWriteU(MOTE_WW_REFRACTORY_MS);
-  MoteWrite(" ms\n");
+  MoteWrite(" ms, verifiers ");
+  MoteWriteU(MOTE_WW_VERIFIERS);
+  MoteWrite(" at ");
+  MoteWriteU(dc.verify);
+  MoteWrite(" units (arena_used=");
+  MoteWriteU(static_cast<uint32_t>(verifier_arena));
+  MoteWrite(" B)\n");
+
+  uint32_t inferences = 0, verified = 0;
+  bool failed = false;
+  // One window (`back` frames behind the newest) through the model and, when
+  // its best keyword reaches the verify level, the verifiers: the window's
+  // scores. Returns the model's own best keyword score (the look-back gate).
+  auto run_window = [&](int back, uint8_t* scores) -> uint8_t {
+    fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point, back);
+    failed |= interp.Invoke() != Status::kOk;
+    ++inferences;
+    ww::ToScores(out.as<int8_t>(), out.zero_point, dc.num_classes, scores);
+    const uint8_t best = det.BestKeyword(scores);
+    if (MOTE_WW_VERIFIERS == 0 || !det.Verifies(best)) return best;
+    ww::ScoreMean mean;
+    mean.Add(scores, dc.num_classes);
+    for (int v = 0; v < MOTE_WW_VERIFIERS; ++v) {
+      Tensor& vin = *g_verifiers[v].input(0);
+      const Tensor& vout = *g_verifiers[v].output(0);
+      fe.CopyFramesS8(vin.as<int8_t>(), vin.scale, vin.zero_point, back);
+      failed |= g_verifiers[v].Invoke() != Status::kOk;
+      mean.AddS8(vout.as<int8_t>(), vout.zero_point, dc.num_classes);
+    }
+    mean.Mean(dc.num_classes, scores);
+    ++verified;
+    return best;
+  };
 
   anomaly::SleepInit();
   MoteStackPaint();
-  uint32_t hops = 0, inferences = 0, detections = 0;
+  uint32_t hops = 0, detections = 0;
   for (size_t pos = 0; pos + hop <= samples; pos += hop, ++hops) {
     MoteMarkBegin();
     for (size_t done = 0; done < hop; done += kChunk) {  // one DMA block at a time
@@ -212,20 +279,17 @@ int main(void) {
     ww::Detection found[MOTE_WW_LOOK_BACK];
     int n_found = 0;
     if (fe.frames_ready() == fc.frames) {
-      fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point);
-      if (interp.Invoke() != Status::kOk) return Fail("Invoke: ", interp.error());
-      ++inferences;
+      uint8_t scores[ww::kMaxClasses];
+      const uint8_t best = run_window(0, scores);
       const uint32_t t_ms = static_cast<uint32_t>(static_cast<uint64_t>(pos + hop) * 1000 / rate);
-      const int runs = det.Anchor(out.as<int8_t>(), out.zero_point);
+      const int runs = det.Anchor(scores, best);
       for (int j = MOTE_WW_LOOK_BACK - 1; j >= 1; --j) {  // oldest first
         if (static_cast<uint32_t>(j) * kStepMs > t_ms) continue;
         const uint32_t tj = t_ms - static_cast<uint32_t>(j) * kStepMs;
         bool fired;
         if (runs > 0 && fe.frames_ready(j * step_frames) == fc.frames) {
-          fe.CopyFramesS8(in.as<int8_t>(), in.scale, in.zero_point, j * step_frames);
-          if (interp.Invoke() != Status::kOk) return Fail("Invoke: ", interp.error());
-          ++inferences;
-          fired = det.PushS8(out.as<int8_t>(), out.zero_point, tj, &found[n_found]);
+          run_window(j * step_frames, scores);
+          fired = det.Push(scores, tj, &found[n_found]);
         } else {
           fired = det.Skip(tj, &found[n_found]);
         }
@@ -234,6 +298,7 @@ int main(void) {
       n_found += det.PushAnchor(t_ms, &found[n_found]) ? 1 : 0;
     }
     MoteMarkEnd();
+    if (failed) return Fail("Invoke failed", "");
     for (int i = 0; i < n_found; ++i) {
       const ww::Detection& d = found[i];
       ++detections;
@@ -253,6 +318,8 @@ int main(void) {
   MoteWriteU(hops);
   MoteWrite(" inferences=");
   MoteWriteU(inferences);
+  MoteWrite(" verified=");
+  MoteWriteU(verified);
   MoteWrite(" detections=");
   MoteWriteU(detections);
   MoteWrite(" audio_ms=");
