@@ -250,15 +250,8 @@ void Run(const WakewordOptions& o) {
                        std::to_string(hop_ms) + " ms / " + std::to_string(o.look_back) +
                        " is not a whole number of the front end's frame hops (" +
                        std::to_string(kws->fe.hop_us) + " us)");
-  std::vector<std::unique_ptr<ww::KwsModel>> verifiers;
-  for (const std::string& path : o.verifiers) {
-    verifiers.push_back(ww::KwsModel::Open(path, LoadFrontEnd(o.frontend), SplitList(o.labels), &err));
-    if (!verifiers.back()) throw CommandError("--verifier " + err);
-    if (!ww::SameFeaturesAndLabels(*kws, *verifiers.back(), &err))
-      throw CommandError("--verifier " + path + ": " + err);
-  }
-  if (o.verify_units < 1 || o.verify_units > 255)
-    throw CommandError("--verify-units: must be 1..255 output units");
+  const auto verifiers =
+      OpenVerifiers(*kws, o.verifiers, o.verify_units, LoadFrontEnd(o.frontend), SplitList(o.labels));
   const std::vector<std::string> ignore = SplitList(o.ignore);
   const auto configure = [&](float threshold, int window) {
     auto c = ww::MakeDetectorConfig(*kws, hop_ms, threshold, window, refractory_ms, ignore);

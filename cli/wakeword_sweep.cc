@@ -245,21 +245,31 @@ nlohmann::json PointJson(const OperatingPoint& p) { return p.found ? RowJson(p.r
 
 }  // namespace
 
+std::vector<std::unique_ptr<ww::KwsModel>> OpenVerifiers(const ww::KwsModel& first,
+                                                         const std::vector<std::string>& paths,
+                                                         int verify_units,
+                                                         const std::vector<uint8_t>& frontend_blob,
+                                                         const std::vector<std::string>& labels) {
+  std::vector<std::unique_ptr<ww::KwsModel>> out;
+  std::string err;
+  for (const std::string& path : paths) {
+    out.push_back(ww::KwsModel::Open(path, frontend_blob, labels, &err));
+    if (!out.back()) throw CommandError("--verifier " + err);
+    if (!ww::SameFeaturesAndLabels(first, *out.back(), &err))
+      throw CommandError("--verifier " + path + ": " + err);
+  }
+  if (!out.empty() && (verify_units < 1 || verify_units > 255))
+    throw CommandError("--verify-units: must be 1..255 output units");
+  return out;
+}
+
 nlohmann::json EvaluateStreams(const std::string& model_path, const std::vector<std::string>& val_wavs,
                                const std::string& test_wav, const StreamEvalOptions& o) {
   using nlohmann::json;
   std::string err;
   auto kws = ww::KwsModel::Open(model_path, {}, {}, &err);
   if (!kws) throw CommandError(err);
-  std::vector<std::unique_ptr<ww::KwsModel>> verifiers;
-  for (const std::string& v : o.verifiers) {
-    verifiers.push_back(ww::KwsModel::Open(v, {}, {}, &err));
-    if (!verifiers.back()) throw CommandError("--verifier " + err);
-    if (!ww::SameFeaturesAndLabels(*kws, *verifiers.back(), &err))
-      throw CommandError("--verifier " + v + ": " + err);
-  }
-  if (!verifiers.empty() && (o.verify_units < 1 || o.verify_units > 255))
-    throw CommandError("--verify-units: must be 1..255 output units");
+  const auto verifiers = OpenVerifiers(*kws, o.verifiers, o.verify_units);
   if (val_wavs.empty()) throw CommandError("no val stream");
   uint64_t macs = 0;
   for (const auto& cost : host::OpCosts(kws->model->interpreter())) macs += cost.macs;

@@ -18,6 +18,7 @@
 #ifndef MOTE_CLI_WAKEWORD_SWEEP_H_
 #define MOTE_CLI_WAKEWORD_SWEEP_H_
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -74,6 +75,14 @@ nlohmann::json RowJson(const SweepRow& r);
 // with misses, worst first, at most `most` of them (nothing without misses).
 nlohmann::json GroupsJson(const std::vector<host::wakeword::GroupMisses>& groups);
 void PrintMisses(const char* what, const nlohmann::json& groups, size_t most);
+
+// The verifier models at `paths` (KwsModel::Open with `frontend_blob` and
+// `labels`), each checked against `first` (SameFeaturesAndLabels), and
+// verify_units 1..255 when there are any. Throws CommandError naming the
+// file and the difference.
+std::vector<std::unique_ptr<host::wakeword::KwsModel>> OpenVerifiers(
+    const host::wakeword::KwsModel& first, const std::vector<std::string>& paths, int verify_units,
+    const std::vector<uint8_t>& frontend_blob = {}, const std::vector<std::string>& labels = {});
 
 struct StreamEvalOptions {
   int hop_ms = 500;               // the operating point's hop (250 or 500)
