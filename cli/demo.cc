@@ -503,6 +503,10 @@ void AddDemo(CLI::App& app) {
                   "wakeword: at 500 ms, windows between hops re-run near keyword-like sounds "
                   "(grid steps per hop, 1 = off)")
       ->capture_default_str()->check(CLI::Range(1, 8));
+  cmd->add_option("--gates", w.gates,
+                  "wakeword: look-back gates swept, output units (32,64,96,128); a lower gate\n"
+                  "looks back more often: more inferences per second on talk")
+      ->delimiter(',')->capture_default_str()->check(CLI::Range(0, 255));
   cmd->add_option("--max-frr", w.max_frr, "wakeword: operating point's false-reject limit on the val stream (0.10)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-fa-per-hour", w.max_fa_per_hour,

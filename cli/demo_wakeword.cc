@@ -306,6 +306,7 @@ StreamEvalOptions EvalOptions(const WakewordDemoOptions& o) {
   StreamEvalOptions e;
   e.hop_ms = o.hop_ms;
   e.look_back = o.look_back;
+  e.gates = o.gates;
   e.max_frr = o.max_frr;
   e.max_fa_per_hour = o.max_fa_per_hour;
   e.verifiers = o.verifiers;

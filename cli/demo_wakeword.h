@@ -35,6 +35,7 @@ struct WakewordDemoOptions : KwsDemoOptions {
   std::string evaluate;        // an int8 model: skip training, only evaluate it (OUT/eval_report.json)
   int hop_ms = 500;            // hop of the chosen operating point (250 and 500 are swept)
   int look_back = 5;           // 500 ms family: look-back grid steps per hop (1 = off)
+  std::vector<int> gates = {32, 64, 96, 128};  // its look-back gates swept (output units)
   double max_frr = 0.10;       // operating point on VAL (ChooseOperatingPoint): FRR limit,
   double max_fa_per_hour = 0.5;  // and the FA/h budget within which the lowest FRR wins
   std::vector<std::string> verifiers;  // int8 verifier models (a cascade); empty: the model alone

@@ -161,8 +161,9 @@ std::string FamilyKey(int hop_ms, int look_back) {
 
 // One stream (.wav + .csv) through the model and its verifiers, swept.
 StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::KwsModel>>& verifiers,
-                      const std::string& wav, uint32_t refractory_ms, int look_back, int verify_units,
+                      const std::string& wav, uint32_t refractory_ms, const StreamEvalOptions& o,
                       std::vector<ww::TruthEvent>* truth, double* seconds) {
+  const int look_back = o.look_back;
   std::string err;
   auto audio = host::ReadAudioInt16(wav, &err);
   if (!audio) throw CommandError(err);
@@ -178,7 +179,7 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::K
     if (ww::StepFrames(*kws, 500, look_back) < 0)
       throw CommandError("--look-back " + std::to_string(look_back) + ": 500 ms / " +
                          std::to_string(look_back) + " is not a whole number of front-end frame hops");
-    Family f{500, look_back, {}, {32, 64, 96, 128}};
+    Family f{500, look_back, {}, o.gates};
     for (int w = 1; w <= std::min(2 * look_back, micro::wakeword::kMaxWindow); ++w) f.windows.push_back(w);
     families.push_back(f);
   }
@@ -200,7 +201,7 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::K
       vp.push_back(&vposts[i]);
     }
     out[FamilyKey(f.hop, f.look_back)] = SweepStream(*kws, post, *truth, f.windows, refractory_ms, 0.25,
-                                                     64, 1, f.look_back, f.gates, vp, verify_units);
+                                                     64, 1, f.look_back, f.gates, vp, o.verify_units);
   }
   return out;
 }
@@ -209,15 +210,14 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::K
 // verifier windows per second over the total duration); *truth gets the
 // truths one after another.
 StreamSweep SweepFiles(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::KwsModel>>& verifiers,
-                       const std::vector<std::string>& wavs, uint32_t refractory_ms, int look_back,
-                       int verify_units, std::vector<ww::TruthEvent>* truth) {
+                       const std::vector<std::string>& wavs, uint32_t refractory_ms,
+                       const StreamEvalOptions& o, std::vector<ww::TruthEvent>* truth) {
   std::vector<StreamSweep> sweeps(wavs.size());
   std::vector<std::vector<ww::TruthEvent>> truths(wavs.size());
   std::vector<double> seconds(wavs.size(), 0.0);
   double total = 0.0;
   for (size_t i = 0; i < wavs.size(); ++i) {
-    sweeps[i] = SweepFile(kws, verifiers, wavs[i], refractory_ms, look_back, verify_units, &truths[i],
-                          &seconds[i]);
+    sweeps[i] = SweepFile(kws, verifiers, wavs[i], refractory_ms, o, &truths[i], &seconds[i]);
     total += seconds[i];
   }
   truth->clear();
@@ -277,10 +277,11 @@ nlohmann::json EvaluateStreams(const std::string& model_path, const std::vector<
   const int hop_ms = o.hop_ms, look_back = o.look_back;
   std::vector<ww::TruthEvent> truth, val_truth;
   if (hop_ms != 250 && hop_ms != 500) throw CommandError("--hop-ms " + std::to_string(hop_ms) + ": expected 250 or 500");
-  const StreamSweep val =
-      SweepFiles(kws.get(), verifiers, val_wavs, refractory_ms, look_back, o.verify_units, &val_truth);
-  const StreamSweep test =
-      SweepFiles(kws.get(), verifiers, {test_wav}, refractory_ms, look_back, o.verify_units, &truth);
+  if (o.gates.empty()) throw CommandError("--gates: at least one look-back gate");
+  for (int g : o.gates)
+    if (g < 0 || g > 255) throw CommandError("--gates: each must be 0..255 output units");
+  const StreamSweep val = SweepFiles(kws.get(), verifiers, val_wavs, refractory_ms, o, &val_truth);
+  const StreamSweep test = SweepFiles(kws.get(), verifiers, {test_wav}, refractory_ms, o, &truth);
   const std::string key = FamilyKey(hop_ms, hop_ms == 500 ? look_back : 1);
   const double max_frr = o.max_frr, max_fa = o.max_fa_per_hour;
   json e;

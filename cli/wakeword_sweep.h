@@ -87,6 +87,7 @@ std::vector<std::unique_ptr<host::wakeword::KwsModel>> OpenVerifiers(
 struct StreamEvalOptions {
   int hop_ms = 500;               // the operating point's hop (250 or 500)
   int look_back = 1;              // 500 ms family: grid steps per hop (1 = off)
+  std::vector<int> gates = {32, 64, 96, 128};  // its look-back gates (units) swept
   double max_frr = 0.10;          // ChooseOperatingPoint's limits, on VAL
   double max_fa_per_hour = 0.5;
   std::vector<std::string> verifiers;  // verifier models (a cascade); empty: the model alone
@@ -96,7 +97,7 @@ struct StreamEvalOptions {
 // The int8 model `model_path` (with o.verifiers) over VAL streams (pooled)
 // and a TEST stream (.wav + .csv each) through host/wakeword, swept at hop
 // 250 ms (K = 1..5), 500 ms (K = 1..3) and, with look_back S > 1, 500 ms with
-// look-back S (K = 1..2S, gates 32/64/96/128 units; sweep key "500ms_lbS"),
+// look-back S (K = 1..2S, o.gates: 32/64/96/128 units; sweep key "500ms_lbS"),
 // refractory 1 s, tolerance 0.25 s, thresholds 64..255 units. The operating
 // point is chosen on VAL at o.hop_ms (with look-back S when hop_ms is 500 and
 // S > 1) by ChooseOperatingPoint and read on TEST.
