@@ -122,8 +122,8 @@ endif()
 # firmware's wakeword_loop.elf. The decision parameters are the operating
 # point `mote demo wakeword` chose for this model on its VAL stream, not on
 # the test stream: examples/wakeword/operating_point.json, which the firmware
-# build compiles in and the _vs_host test (section at the end) passes to
-# `mote wakeword --point`.
+# build compiles in (with the verifier models it names, embedded) and the
+# _vs_host test (section at the end) passes to `mote wakeword --point`.
 set(MOTE_WAKEWORD_MODEL "")
 set(MOTE_WAKEWORD_STREAM "")
 set(MOTE_WAKEWORD_POINT ${CMAKE_CURRENT_SOURCE_DIR}/examples/wakeword/operating_point.json)
@@ -398,10 +398,11 @@ set_tests_properties(oracle_qat_tflm PROPERTIES LABELS oracle TIMEOUT 600)
 
 # ---- wakeword device loop (examples/wakeword/firmware/): ctest -L target ----
 # wakeword_loop.elf feeds the embedded 15 s stream through the fixed-point
-# front end in 20 ms blocks, runs the model every hop, applies the decision
-# logic and sleeps (WFI); _vs_host requires the same detections (time, label,
-# score) as `mote wakeword --point` with the same operating point file, and
-# at least one.
+# front end in 20 ms blocks, runs the model every hop (and the verifiers on
+# the windows it flags), applies the decision logic and sleeps (WFI);
+# _vs_host requires the same detections (time, label, score), model runs and
+# verified windows as `mote wakeword --point` with the same operating point
+# file, and at least one detection.
 if(MOTE_WAKEWORD_MODEL)
   foreach(board IN LISTS MOTE_TARGET_BOARDS)
     add_test(NAME target_${board}_wakeword_vs_host
