@@ -203,10 +203,14 @@ int main(void) {
     if (FindManifest(&vi.model(), &vm, &err) != Status::kOk) return Fail("verifier manifest: ", err.c_str());
     const Tensor& vin = *vi.input(0);
     const Tensor& vout = *vi.output(0);
-    if (vm.num_labels != m.num_labels || vm.front_end.size != m.front_end.size ||
-        memcmp(vm.front_end.data, m.front_end.data, m.front_end.size) != 0 ||
-        vin.type != DType::kInt8 || vout.type != DType::kInt8 || !vin.quantized || !vout.quantized ||
-        vin.elements() != in.elements() || vout.elements() != out.elements())
+    bool same = vm.num_labels == m.num_labels && vm.front_end.size == m.front_end.size &&
+                memcmp(vm.front_end.data, m.front_end.data, m.front_end.size) == 0 &&
+                vin.type == DType::kInt8 && vout.type == DType::kInt8 && vin.quantized &&
+                vout.quantized && vin.elements() == in.elements() && vout.elements() == out.elements();
+    for (uint32_t k = 0; same && k < m.num_labels; ++k)
+      same = vm.Label(k).size == m.Label(k).size &&
+             memcmp(vm.Label(k).data, m.Label(k).data, m.Label(k).size) == 0;
+    if (!same)
       return Fail("a verifier needs the model's labels, front end and int8 input / output shapes", "");
     verifier_arena += vi.arena_used_bytes();
   }
