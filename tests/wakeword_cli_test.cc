@@ -131,18 +131,28 @@ TEST(WakewordCli, ListsMissedKeywordsInStreamOrderAndPerSpeaker) {
   EXPECT_NE(mote::testing::RunCommand(two + truth1, &out), 0);
   EXPECT_NE(out.find("--truth: 1 CSV file(s) for 2 recording(s)"), std::string::npos) << out;
 
-  // Verifiers: the model as its own verifier averages two equal scores, so
-  // the detections and first-model runs stay; the windows it ran on are
-  // counted. A point file names verifiers relative to itself.
-  const json alone = json::parse(RunOk(cmd + " --json"));
-  const json twice = json::parse(RunOk(cmd + " --json --verifier" + model));
+  // Verifiers. The committed point names three; the same point without them
+  // runs the model alone (no verified windows). The model as its own
+  // verifier averages two equal scores, so the detections and first-model
+  // runs stay those of the model alone; the windows it ran on are counted. A
+  // point file names verifiers relative to itself.
+  json pf = json::parse(std::ifstream(root / "examples/wakeword/operating_point.json"));
+  EXPECT_EQ(pf["verifiers"].size(), 3u);
+  EXPECT_EQ(s["false_rejects"], 2) << s.dump();  // the cascade finds the 4 real keywords
+  pf.erase("verifiers");
+  pf.erase("verify_units");
+  std::ofstream(dir / "alone.json") << pf.dump();
+  const std::string alone_cmd = cli + " wakeword" + model + wav + truth1 + " --json --point " +
+                                (dir / "alone.json").string();
+  const json alone = json::parse(RunOk(alone_cmd));
+  const json twice = json::parse(RunOk(alone_cmd + " --verifier" + model));
   EXPECT_EQ(twice["detections"], alone["detections"]);
   EXPECT_EQ(twice["inferences"], alone["inferences"]);
   EXPECT_EQ(alone["verified"], 0);
+  EXPECT_EQ(alone["verifiers"].size(), 0u);
   EXPECT_GT(twice["verified"].get<int>(), 0) << out;
   EXPECT_LT(twice["verified"].get<int>(), twice["inferences"].get<int>());
   EXPECT_EQ(twice["verify_units"], 128);
-  json pf = json::parse(std::ifstream(root / "examples/wakeword/operating_point.json"));
   pf["verifiers"] = {"v.tflite"};
   pf["verify_units"] = 200;
   std::ofstream(dir / "point.json") << pf.dump();
