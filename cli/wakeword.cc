@@ -282,9 +282,7 @@ void Run(const WakewordOptions& o) {
   std::vector<std::vector<ww::Posteriors>> verifier_posts(recs.size());  // [recording][verifier]
   const auto detect = [&](size_t i, const micro::wakeword::DetectorConfig& c, size_t* runs,
                           size_t* verified) {
-    std::vector<const ww::Posteriors*> v;
-    for (const ww::Posteriors& p : verifier_posts[i]) v.push_back(&p);
-    return ww::Detect(*kws, recs[i].post, c, runs, v, verified);
+    return ww::Detect(*kws, recs[i].post, c, runs, verifier_posts[i], verified);
   };
   for (size_t i = 0; i < recs.size(); ++i) {
     Recording& r = recs[i];
@@ -292,15 +290,10 @@ void Run(const WakewordOptions& o) {
     if (!o.truth.empty() && !ww::LoadTruth(o.truth[i], &r.truth, &err)) throw CommandError(err);
     auto audio = host::ReadAudioInt16(r.path, &err);  // freed once the posteriors are there
     if (!audio) throw CommandError(err);
-    if (!ww::RunPosteriors(kws.get(), audio->samples, static_cast<uint32_t>(audio->rate), so,
-                           &r.post, &err))
+    if (!ww::RunCascadePosteriors(kws.get(), verifiers, audio->samples,
+                                  static_cast<uint32_t>(audio->rate), so, &r.post, &verifier_posts[i],
+                                  &err))
       throw CommandError(r.path + ": " + err);
-    for (auto& v : verifiers) {
-      verifier_posts[i].emplace_back();
-      if (!ww::RunPosteriors(v.get(), audio->samples, static_cast<uint32_t>(audio->rate), so,
-                             &verifier_posts[i].back(), &err))
-        throw CommandError(r.path + ": verifier: " + err);
-    }
     r.dets = detect(i, config, &r.runs, &r.verified);
     if (!o.truth.empty())
       r.score = ww::Score(r.dets, r.truth, kws->labels, score_options(r.post, o.window),

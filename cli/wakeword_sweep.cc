@@ -19,7 +19,7 @@ std::vector<SweepRow> SweepStream(const ww::KwsModel& kws, const ww::Posteriors&
                                   const std::vector<int>& windows, uint32_t refractory_ms,
                                   double tolerance_s, int units_min, int units_step,
                                   int look_back, const std::vector<int>& gates,
-                                  const std::vector<const ww::Posteriors*>& verifiers,
+                                  const std::vector<ww::Posteriors>& verifiers,
                                   int verify_units) {
   std::vector<SweepRow> rows;
   const int units_max = static_cast<int>(std::lround(1.0 / kws.out_scale)) - 1;
@@ -184,24 +184,17 @@ StreamSweep SweepFile(ww::KwsModel* kws, const std::vector<std::unique_ptr<ww::K
     families.push_back(f);
   }
   StreamSweep out;
-  const auto run = [&](ww::KwsModel* m, const ww::StreamOptions& so, ww::Posteriors* post) {
-    if (!ww::RunPosteriors(m, audio->samples, static_cast<uint32_t>(audio->rate), so, post, &err))
-      throw CommandError(wav + ": " + err);
-  };
+  *seconds = static_cast<double>(audio->samples.size()) / audio->rate;
   for (const Family& f : families) {
     ww::StreamOptions so;
     so.hop_ms = f.hop / static_cast<uint32_t>(f.look_back);  // every grid window
     ww::Posteriors post;
-    run(kws, so, &post);
-    *seconds = post.duration_s;
-    std::vector<ww::Posteriors> vposts(verifiers.size());
-    std::vector<const ww::Posteriors*> vp;
-    for (size_t i = 0; i < verifiers.size(); ++i) {
-      run(verifiers[i].get(), so, &vposts[i]);
-      vp.push_back(&vposts[i]);
-    }
+    std::vector<ww::Posteriors> vposts;
+    if (!ww::RunCascadePosteriors(kws, verifiers, audio->samples, static_cast<uint32_t>(audio->rate), so,
+                                  &post, &vposts, &err))
+      throw CommandError(wav + ": " + err);
     out[FamilyKey(f.hop, f.look_back)] = SweepStream(*kws, post, *truth, f.windows, refractory_ms, 0.25,
-                                                     64, 1, f.look_back, f.gates, vp, o.verify_units);
+                                                     64, 1, f.look_back, f.gates, vposts, o.verify_units);
   }
   return out;
 }

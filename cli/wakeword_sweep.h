@@ -48,7 +48,7 @@ std::vector<SweepRow> SweepStream(const host::wakeword::KwsModel& kws,
                                   const std::vector<int>& windows, uint32_t refractory_ms,
                                   double tolerance_s, int units_min = 64, int units_step = 1,
                                   int look_back = 1, const std::vector<int>& gates = {0},
-                                  const std::vector<const host::wakeword::Posteriors*>& verifiers = {},
+                                  const std::vector<host::wakeword::Posteriors>& verifiers = {},
                                   int verify_units = 0);
 
 struct OperatingPoint {

@@ -151,6 +151,20 @@ bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t 
   return true;
 }
 
+bool RunCascadePosteriors(KwsModel* first, const std::vector<std::unique_ptr<KwsModel>>& verifiers,
+                          const std::vector<int16_t>& samples, uint32_t sample_rate,
+                          const StreamOptions& opt, Posteriors* out,
+                          std::vector<Posteriors>* verifier_out, std::string* err) {
+  if (!RunPosteriors(first, samples, sample_rate, opt, out, err)) return false;
+  verifier_out->assign(verifiers.size(), Posteriors{});
+  for (size_t i = 0; i < verifiers.size(); ++i)
+    if (!RunPosteriors(verifiers[i].get(), samples, sample_rate, opt, &(*verifier_out)[i], err)) {
+      *err = "verifier: " + *err;
+      return false;
+    }
+  return true;
+}
+
 micro::wakeword::DetectorConfig MakeDetectorConfig(const KwsModel& kws, uint32_t hop_ms,
                                                    float threshold, int window,
                                                    uint32_t refractory_ms,
@@ -180,7 +194,7 @@ uint16_t ProbabilityUnits(const KwsModel& kws, float p) {
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
                                     const micro::wakeword::DetectorConfig& c,
                                     size_t* model_runs,
-                                    const std::vector<const Posteriors*>& verifiers,
+                                    const std::vector<Posteriors>& verifiers,
                                     size_t* verified) {
   namespace mww = micro::wakeword;
   std::vector<StreamDetection> out;
@@ -191,8 +205,8 @@ std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
   if (d.Init(c, nullptr) != Status::kOk) return out;
   const uint32_t step = c.hop_ms / c.sub_hops;
   if (p.hop_ms != step || p.time_ms.empty()) return out;
-  for (const Posteriors* v : verifiers)
-    if (v->time_ms.size() != p.time_ms.size() || v->num_classes != p.num_classes) return out;
+  for (const Posteriors& v : verifiers)
+    if (v.time_ms.size() != p.time_ms.size() || v.num_classes != p.num_classes) return out;
   const uint32_t first = p.time_ms.front();
   const int n = p.num_classes;
   const auto row = [&](uint32_t t) -> long {  // the grid window ending at t, if run
@@ -207,7 +221,7 @@ std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
     if (!verifiers.empty() && d.Verifies(best)) {
       mww::ScoreMean m;
       m.Add(s, n);
-      for (const Posteriors* v : verifiers) m.AddS8(&v->scores[i * n], v->zero_point, n);
+      for (const Posteriors& v : verifiers) m.AddS8(&v.scores[i * n], v.zero_point, n);
       m.Mean(n, s);
       ++checked;
     }

@@ -72,6 +72,13 @@ struct Posteriors {
 // Runs the stream; false and *err on a front-end or model failure.
 bool RunPosteriors(KwsModel* kws, const std::vector<int16_t>& samples, uint32_t sample_rate,
                    const StreamOptions& opt, Posteriors* out, std::string* err);
+// The same for a cascade: the first model into *out and every verifier into
+// (*verifier_out)[i], over the same grid. *err says "verifier: ..." when a
+// verifier failed.
+bool RunCascadePosteriors(KwsModel* first, const std::vector<std::unique_ptr<KwsModel>>& verifiers,
+                          const std::vector<int16_t>& samples, uint32_t sample_rate,
+                          const StreamOptions& opt, Posteriors* out,
+                          std::vector<Posteriors>* verifier_out, std::string* err);
 
 // Detector config: every label except `_silence_` / `_unknown_` (and names
 // in `ignore`) gets the probability `threshold` (converted to output units).
@@ -103,7 +110,7 @@ struct StreamDetection {
 std::vector<StreamDetection> Detect(const KwsModel& kws, const Posteriors& p,
                                     const micro::wakeword::DetectorConfig& c,
                                     size_t* model_runs = nullptr,
-                                    const std::vector<const Posteriors*>& verifiers = {},
+                                    const std::vector<Posteriors>& verifiers = {},
                                     size_t* verified = nullptr);
 
 // Front-end frames per look-back grid step (hop_ms / look_back: the `back`

@@ -282,25 +282,25 @@ TEST(WakewordStream, VerifiersAverageTheWindowsTheFirstModelFlags) {
   const Posteriors doubt = GridPosteriors(*kws, 31, {5, 13, 14, 15}, 150);
   size_t runs = 0, verified = 0;
   ASSERT_EQ(Detect(*kws, first, c, &runs).size(), 1u);  // alone: fires at 250
-  EXPECT_TRUE(Detect(*kws, first, c, &runs, {&doubt}, &verified).empty());  // mean 200 < 205
+  EXPECT_TRUE(Detect(*kws, first, c, &runs, {doubt}, &verified).empty());  // mean 200 < 205
   EXPECT_EQ(runs, 7u + 4u + 4u);  // the first model's runs do not change
   EXPECT_EQ(verified, 3u);        // rows 13, 14 (look-back) and 15 (anchor) reach 128
   // Two verifiers sure at 250 lift a first model at 200: (200 + 2 * 250) / 3 = 233.
   const Posteriors unsure = GridPosteriors(*kws, 31, {13, 14, 15}, 200);
   const Posteriors sure = GridPosteriors(*kws, 31, {13, 14, 15}, 250);
   EXPECT_TRUE(Detect(*kws, unsure, c).empty());
-  const auto d = Detect(*kws, unsure, c, &runs, {&sure, &sure}, &verified);
+  const auto d = Detect(*kws, unsure, c, &runs, {sure, sure}, &verified);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].units, 233);
   EXPECT_EQ(verified, 3u);
   // Above the first model's best the verifiers never run: the first model alone.
   c.verify = 251;
-  ASSERT_EQ(Detect(*kws, first, c, &runs, {&doubt}, &verified).size(), 1u);
+  ASSERT_EQ(Detect(*kws, first, c, &runs, {doubt}, &verified).size(), 1u);
   EXPECT_EQ(verified, 0u);
   // A verifier over another grid: nothing.
   c.verify = 128;
   const Posteriors shorter = GridPosteriors(*kws, 30, {13}, 250);
-  EXPECT_TRUE(Detect(*kws, first, c, &runs, {&shorter}, &verified).empty());
+  EXPECT_TRUE(Detect(*kws, first, c, &runs, {shorter}, &verified).empty());
   EXPECT_EQ(runs, 0u);
 }
 
